@@ -1,0 +1,246 @@
+"""Frozen dataclasses that views render, built from Jira's JSON by ``from_api``.
+
+Every ``from_api`` tolerates missing or null parts (``fields: null``, ``assignee: null``, an
+absent summary): Jira's answers vary by permission, configuration and field selection, and a
+page must render with placeholders rather than fail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from jira_client.api.pagination import Page, offset_page
+
+# The fields the issue list and issue page ask for: enough to render, nothing more.
+LIST_FIELDS = ("summary", "status", "assignee", "priority", "issuetype", "updated", "created", "project")
+ISSUE_FIELDS = LIST_FIELDS + (
+    "description", "reporter", "labels", "components", "resolution", "duedate", "comment", "parent",
+)
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any, default: str = "") -> str:
+    return value if isinstance(value, str) else default
+
+
+def parse_time(value: Any) -> datetime | None:
+    """Return a Jira timestamp (``2026-04-28T15:31:13.533+0200``) as an aware datetime, or None."""
+    if not isinstance(value, str):
+        return None
+    for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass(frozen=True)
+class User:
+    account_id: str
+    display_name: str
+    email: str = ""
+    avatar_url: str = ""
+
+    @classmethod
+    def from_api(cls, data: Any) -> User | None:
+        data = _dict(data)
+        if not data.get("accountId"):
+            return None
+        avatars = _dict(data.get("avatarUrls"))
+        return cls(
+            account_id=_str(data.get("accountId")),
+            display_name=_str(data.get("displayName"), "Unknown user"),
+            email=_str(data.get("emailAddress")),
+            avatar_url=_str(avatars.get("48x48")),
+        )
+
+
+@dataclass(frozen=True)
+class Site:
+    """A Jira Cloud site the person can reach (one entry of accessible-resources)."""
+
+    id: str
+    name: str
+    url: str
+    scopes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_api(cls, data: Any) -> Site:
+        data = _dict(data)
+        return cls(
+            id=_str(data.get("id")),
+            name=_str(data.get("name")),
+            url=_str(data.get("url")),
+            scopes=tuple(s for s in data.get("scopes") or () if isinstance(s, str)),
+        )
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    key: str
+    name: str
+    type_key: str = ""
+    avatar_url: str = ""
+    lead: User | None = None
+
+    @classmethod
+    def from_api(cls, data: Any) -> Project:
+        data = _dict(data)
+        return cls(
+            id=_str(data.get("id")),
+            key=_str(data.get("key")),
+            name=_str(data.get("name"), _str(data.get("key"))),
+            type_key=_str(data.get("projectTypeKey")),
+            avatar_url=_str(_dict(data.get("avatarUrls")).get("48x48")),
+            lead=User.from_api(data.get("lead")),
+        )
+
+
+@dataclass(frozen=True)
+class Status:
+    name: str
+    category: str = "new"  # new | indeterminate | done | undefined
+
+    @classmethod
+    def from_api(cls, data: Any) -> Status | None:
+        data = _dict(data)
+        if not data:
+            return None
+        category = _str(_dict(data.get("statusCategory")).get("key"), "undefined")
+        return cls(name=_str(data.get("name"), "Unknown"), category=category)
+
+
+@dataclass(frozen=True)
+class Named:
+    """A small named thing: priority, issue type, resolution, component."""
+
+    id: str
+    name: str
+    icon_url: str = ""
+
+    @classmethod
+    def from_api(cls, data: Any) -> Named | None:
+        data = _dict(data)
+        if not data.get("name") and not data.get("id"):
+            return None
+        return cls(id=_str(data.get("id")), name=_str(data.get("name")), icon_url=_str(data.get("iconUrl")))
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: str
+    author: User | None
+    body: Any  # ADF document, rendered by adf.to_html
+    created: datetime | None
+    updated: datetime | None
+
+    @property
+    def edited(self) -> bool:
+        return bool(self.created and self.updated and self.updated > self.created)
+
+    @classmethod
+    def from_api(cls, data: Any) -> Comment:
+        data = _dict(data)
+        return cls(
+            id=_str(data.get("id")),
+            author=User.from_api(data.get("author")),
+            body=data.get("body"),
+            created=parse_time(data.get("created")),
+            updated=parse_time(data.get("updated")),
+        )
+
+
+@dataclass(frozen=True)
+class Transition:
+    id: str
+    name: str
+    to: Status | None
+    has_screen: bool = False
+
+    @classmethod
+    def from_api(cls, data: Any) -> Transition:
+        data = _dict(data)
+        return cls(
+            id=_str(data.get("id")),
+            name=_str(data.get("name")),
+            to=Status.from_api(data.get("to")),
+            has_screen=bool(data.get("hasScreen")),
+        )
+
+
+@dataclass(frozen=True)
+class IssueSummary:
+    """An issue as a search result row."""
+
+    id: str
+    key: str
+    summary: str
+    status: Status | None
+    assignee: User | None
+    priority: Named | None
+    issue_type: Named | None
+    project: Project | None
+    created: datetime | None
+    updated: datetime | None
+
+    @classmethod
+    def from_api(cls, data: Any) -> IssueSummary:
+        data = _dict(data)
+        fields = _dict(data.get("fields"))
+        project = _dict(fields.get("project"))
+        return cls(
+            id=_str(data.get("id")),
+            key=_str(data.get("key")),
+            summary=_str(fields.get("summary"), "(no summary)"),
+            status=Status.from_api(fields.get("status")),
+            assignee=User.from_api(fields.get("assignee")),
+            priority=Named.from_api(fields.get("priority")),
+            issue_type=Named.from_api(fields.get("issuetype")),
+            project=Project.from_api(project) if project else None,
+            created=parse_time(fields.get("created")),
+            updated=parse_time(fields.get("updated")),
+        )
+
+
+@dataclass(frozen=True)
+class Issue(IssueSummary):
+    """An issue with what its page shows: description, people, comments, transitions."""
+
+    description: Any = None
+    reporter: User | None = None
+    labels: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
+    resolution: Named | None = None
+    due_date: str = ""
+    parent_key: str = ""
+    comments: Page[Comment] = field(default_factory=lambda: Page(()))
+    transitions: tuple[Transition, ...] = ()
+    updated_raw: str = ""  # Jira's own string, for edit-conflict checks
+
+    @classmethod
+    def from_api(cls, data: Any) -> Issue:
+        data = _dict(data)
+        fields = _dict(data.get("fields"))
+        summary = IssueSummary.from_api(data)
+        return cls(
+            **{name: getattr(summary, name) for name in IssueSummary.__dataclass_fields__},
+            description=fields.get("description"),
+            reporter=User.from_api(fields.get("reporter")),
+            labels=tuple(l for l in fields.get("labels") or () if isinstance(l, str)),
+            components=tuple(
+                _str(_dict(c).get("name")) for c in fields.get("components") or () if _dict(c).get("name")
+            ),
+            resolution=Named.from_api(fields.get("resolution")),
+            due_date=_str(fields.get("duedate")),
+            parent_key=_str(_dict(fields.get("parent")).get("key")),
+            comments=offset_page(_dict(fields.get("comment")), "comments", Comment.from_api),
+            transitions=tuple(Transition.from_api(t) for t in data.get("transitions") or () if isinstance(t, dict)),
+            updated_raw=_str(fields.get("updated")),
+        )

@@ -1,0 +1,146 @@
+"""The environment, read once at start-up into typed, frozen settings.
+
+Names are those of the deployment guide (``APP_MODE``, ``JIRA_BASE_URL``, ...). Every problem is
+reported at once, each naming its variable and what it is for, so a bad deployment fails at
+start rather than on the first page view. Views never read the environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+MODES = ("single_user", "multi_user")
+DEFAULT_SCOPES = "read:jira-user read:jira-work write:jira-work offline_access"
+DEFAULT_AUTH_URL = "https://auth.atlassian.com"
+DEFAULT_API_URL = "https://api.atlassian.com"
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "dev", "secret", "replace-me", "please-change-me"}
+
+# Settings a misconfigured variable can be explained by: name -> what it is for.
+PURPOSE = {
+    "APP_MODE": "chooses single_user (one shared API token) or multi_user (Sign in with Atlassian)",
+    "SECRET_KEY": "signs the session cookie and CSRF tokens; must be the same long random value on every worker",
+    "JIRA_BASE_URL": "your Jira Cloud site, e.g. https://your-team.atlassian.net",
+    "JIRA_EMAIL": "the Atlassian account e-mail the shared API token belongs to",
+    "JIRA_API_TOKEN": "the shared Jira API token (create one at id.atlassian.com > Security > API tokens)",
+    "JIRA_CLOUD_ID": "the site's cloud id, to send scoped API tokens through the api.atlassian.com gateway",
+    "JIRA_OAUTH_CLIENT_ID": "the Client ID of your OAuth 2.0 (3LO) app in the Atlassian developer console",
+    "JIRA_OAUTH_CLIENT_SECRET": "the Secret of your OAuth 2.0 (3LO) app in the Atlassian developer console",
+    "JIRA_OAUTH_REDIRECT_URI": "the callback URL registered for your OAuth app, ending in /auth/callback",
+    "JIRA_OAUTH_SCOPES": "the OAuth scopes to request, space-separated",
+    "ATLASSIAN_AUTH_URL": "Atlassian's authorization server",
+    "ATLASSIAN_API_URL": "Atlassian's API gateway",
+    "REDIS_URL": "the Redis server that holds sessions and tokens (redis:// or rediss://)",
+    "PORT": "the port the local server listens on",
+}
+
+
+class SettingsError(Exception):
+    """The environment cannot run the app; ``problems`` lists one sentence per bad variable."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("Configuration problems:\n" + "\n".join(f"- {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_mode: str
+    secret_key: str
+    jira_base_url: str
+    jira_email: str
+    jira_api_token: str
+    jira_cloud_id: str
+    oauth_client_id: str
+    oauth_client_secret: str
+    oauth_redirect_uri: str
+    oauth_scopes: str
+    atlassian_auth_url: str
+    atlassian_api_url: str
+    redis_url: str
+    token_encryption_key: str
+    sandbox_url: str  # set when the built-in sandbox stands in for Jira (shown as a banner)
+    host: str
+    port: int
+
+    @classmethod
+    def from_mapping(cls, env: Mapping[str, str], *, production: bool = False) -> Settings:
+        """Return validated settings from ``env``; raise SettingsError listing every problem."""
+        get = lambda name, default="": (env.get(name) or default).strip()  # noqa: E731
+        problems: list[str] = []
+        mode = get("APP_MODE", "single_user").lower()
+        if mode not in MODES:
+            problems.append(_problem("APP_MODE", f"is {mode!r}; use one of {', '.join(MODES)}"))
+        secret = get("SECRET_KEY")
+        if production and (secret.lower() in PLACEHOLDER_SECRETS or len(secret) < 32):
+            problems.append(_problem("SECRET_KEY", "is missing, a placeholder or shorter than 32 characters"))
+        port = get("PORT", "5000")
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            problems.append(_problem("PORT", f"is {port!r}, not a port number"))
+        settings = cls(
+            app_mode=mode,
+            secret_key=secret,
+            jira_base_url=get("JIRA_BASE_URL").rstrip("/"),
+            jira_email=get("JIRA_EMAIL"),
+            jira_api_token=get("JIRA_API_TOKEN"),
+            jira_cloud_id=get("JIRA_CLOUD_ID"),
+            oauth_client_id=get("JIRA_OAUTH_CLIENT_ID"),
+            oauth_client_secret=get("JIRA_OAUTH_CLIENT_SECRET"),
+            oauth_redirect_uri=get("JIRA_OAUTH_REDIRECT_URI"),
+            oauth_scopes=" ".join(get("JIRA_OAUTH_SCOPES", DEFAULT_SCOPES).split()),
+            atlassian_auth_url=get("ATLASSIAN_AUTH_URL", DEFAULT_AUTH_URL).rstrip("/"),
+            atlassian_api_url=get("ATLASSIAN_API_URL", DEFAULT_API_URL).rstrip("/"),
+            redis_url=get("REDIS_URL"),
+            token_encryption_key=get("TOKEN_ENCRYPTION_KEY"),
+            sandbox_url=get("SANDBOX_URL"),
+            host=get("HOST", "127.0.0.1"),
+            port=int(port) if port.isdigit() else 5000,
+        )
+        problems += settings._mode_problems()
+        if problems:
+            raise SettingsError(problems)
+        return settings
+
+    def _mode_problems(self) -> list[str]:
+        """Return the problems with the variables the chosen mode needs."""
+        if self.app_mode == "single_user":
+            required = ["JIRA_EMAIL", "JIRA_API_TOKEN"]
+            required.append("JIRA_CLOUD_ID" if self.jira_cloud_id else "JIRA_BASE_URL")
+        elif self.app_mode == "multi_user":
+            required = ["JIRA_OAUTH_CLIENT_ID", "JIRA_OAUTH_CLIENT_SECRET", "JIRA_OAUTH_REDIRECT_URI"]
+        else:
+            return []
+        problems = [_problem(name, "is not set") for name in required if not self.value_of(name)]
+        for name in ("JIRA_BASE_URL", "ATLASSIAN_AUTH_URL", "ATLASSIAN_API_URL", "JIRA_OAUTH_REDIRECT_URI"):
+            value = self.value_of(name)
+            if value and not value.startswith(("https://", "http://")):
+                problems.append(_problem(name, f"is {value!r}, not an http(s) URL"))
+        if "offline_access" not in self.oauth_scopes.split() and self.app_mode == "multi_user":
+            problems.append(_problem("JIRA_OAUTH_SCOPES", "must include offline_access, or sign-ins expire in an hour"))
+        return problems
+
+    def value_of(self, name: str) -> str:
+        """Return the setting behind environment variable ``name``."""
+        attribute = {
+            "JIRA_OAUTH_CLIENT_ID": "oauth_client_id",
+            "JIRA_OAUTH_CLIENT_SECRET": "oauth_client_secret",
+            "JIRA_OAUTH_REDIRECT_URI": "oauth_redirect_uri",
+            "JIRA_OAUTH_SCOPES": "oauth_scopes",
+        }.get(name, name.lower())
+        return str(getattr(self, attribute))
+
+    @property
+    def uses_sandbox(self) -> bool:
+        return bool(self.sandbox_url)
+
+
+def _problem(name: str, what: str) -> str:
+    purpose = PURPOSE.get(name)
+    return f"{name} {what}" + (f" ({name} {purpose})." if purpose else ".")
+
+
+def jira_configured(env: Mapping[str, str]) -> bool:
+    """Return True when ``env`` names a Jira to talk to (so the sandbox is not needed)."""
+    return any((env.get(name) or "").strip() for name in (
+        "JIRA_BASE_URL", "JIRA_CLOUD_ID", "JIRA_OAUTH_CLIENT_ID",
+    ))

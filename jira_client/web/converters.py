@@ -1,0 +1,32 @@
+"""URL converters that refuse malformed Jira keys while routing, before any call to Jira."""
+
+from werkzeug.routing import BaseConverter, ValidationError
+
+from jira_client.api import keys
+
+
+class IssueKeyConverter(BaseConverter):
+    """``/issues/<issue_key:key>``: ``proj-12`` becomes ``PROJ-12``; ``../../myself`` is a 404."""
+
+    regex = r"[A-Za-z][A-Za-z0-9_]{0,254}-[0-9]{1,18}"
+
+    def to_python(self, value: str) -> str:
+        try:
+            return keys.issue_key(value)
+        except keys.InvalidKey as exc:
+            raise ValidationError() from exc
+
+
+class ProjectKeyConverter(BaseConverter):
+    """``/projects/<project_key:key>``: letters, digits and underscores, starting with a letter."""
+
+    regex = r"[A-Za-z][A-Za-z0-9_]{0,254}"
+
+    def to_python(self, value: str) -> str:
+        try:
+            return keys.project_key(value)
+        except keys.InvalidKey as exc:
+            raise ValidationError() from exc
+
+
+CONVERTERS = {"issue_key": IssueKeyConverter, "project_key": ProjectKeyConverter}

@@ -1,0 +1,37 @@
+"""The per-request link between views and Jira: ``get_jira()`` and ``login_required``."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import current_app, g, request
+
+from jira_client.api.client import JiraClient
+from jira_client.api.transport import get_transport
+
+
+def current_strategy():
+    """Return the active auth strategy (chosen once, by APP_MODE, in the app factory)."""
+    return current_app.extensions["auth_strategy"]
+
+
+def get_jira() -> JiraClient:
+    """Return this request's JiraClient, built on first use and kept on ``g``."""
+    if "jira" not in g:
+        base_url, auth = current_strategy().jira_connection()
+        options = current_app.extensions["jira_client_options"]
+        g.jira = JiraClient(get_transport(), base_url, auth, **options)
+    return g.jira
+
+
+def login_required(view):
+    """Send signed-out visitors to sign in, then back to the page they asked for."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        strategy = current_strategy()
+        if not strategy.is_signed_in():
+            return strategy.login_redirect(request.full_path if request.query_string else request.path)
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,54 @@
+"""Projects: the list, and one project's issues with quick filters and paging."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from jira_client.web.jira import get_jira, login_required
+from jira_client.web.listing import STATUS_CATEGORIES, PageTokens, cached_count, project_jql
+from jira_client.web.paging import int_arg
+
+bp = Blueprint("projects", __name__)
+
+PROJECTS_PER_PAGE = 50
+ISSUES_PER_PAGE = 50
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("projects.index"))
+
+
+@bp.get("/projects")
+@login_required
+def index():
+    query = request.args.get("q", "").strip()[:100]
+    start = int_arg("start")
+    page = get_jira().list_projects(query=query, start_at=start, max_results=PROJECTS_PER_PAGE)
+    return render_template("projects/index.html", page=page, query=query, per_page=PROJECTS_PER_PAGE)
+
+
+@bp.get("/projects/<project_key:key>")
+@login_required
+def show(key: str):
+    category = request.args.get("status", "")
+    category = category if category in STATUS_CATEGORIES else ""
+    mine = request.args.get("mine") == "1"
+    text = request.args.get("q", "").strip()[:200]
+    filters = {"status": category or None, "mine": "1" if mine else None, "q": text or None}
+    jql = project_jql(key, category, mine, text)
+    tokens = PageTokens(jql)
+    number = int_arg("page")
+    try:
+        token = tokens.token_for(number)
+    except KeyError:  # a page whose token this session never saw: start over
+        return redirect(url_for("projects.show", key=key, **filters))
+    jira = get_jira()
+    page = jira.search_issues(jql, token, ISSUES_PER_PAGE)
+    tokens.remember(number, page.next_cursor)
+    count = cached_count(jql, jira.approximate_count)
+    project_name = next((i.project.name for i in page if i.project and i.project.key == key), key)
+    return render_template(
+        "projects/show.html", key=key, project_name=project_name, page=page, number=number,
+        count=count, filters=filters, categories=STATUS_CATEGORIES,
+    )

@@ -1,0 +1,95 @@
+"""Who exists in the sandbox: sites, people and the registered OAuth client.
+
+Fixed values, so tests, benchmarks and the demo can name them. The account ids follow
+Jira Cloud's ``712020:<uuid>`` shape and cloud ids are UUIDs, as accessible-resources returns.
+"""
+
+SITES = [
+    {
+        "id": "11111111-2222-4333-8444-555555555501",
+        "name": "acme",
+        "url": "https://acme.atlassian.net",
+    },
+    {
+        "id": "11111111-2222-4333-8444-555555555502",
+        "name": "globex",
+        "url": "https://globex.atlassian.net",
+    },
+]
+SITE_IDS = [site["id"] for site in SITES]
+
+# Projects live on a site; a person may browse a project when it is on one of their sites and
+# listed in their "projects". Keys are shared knowledge with the seed data (sandbox/seed.py).
+PROJECT_SITES = {
+    "ACME": SITE_IDS[0],  # the big one: 250+ issues
+    "OPS": SITE_IDS[0],
+    "WEB": SITE_IDS[0],
+    "GLOBX": SITE_IDS[1],
+}
+
+USERS = [
+    {
+        "name": "admin",
+        "display_name": "Ada Admin",
+        "email": "admin@sandbox.test",
+        "api_token": "sandbox-admin-api-token",
+        "password": "admin",
+        "account_id": "712020:00000000-0000-4000-8000-0000000000ad",
+        "sites": [SITE_IDS[0]],
+        "projects": ["ACME", "OPS", "WEB"],
+        "admin": True,
+    },
+    {
+        "name": "alice",
+        "display_name": "Alice Anders",
+        "email": "alice@sandbox.test",
+        "api_token": "sandbox-alice-api-token",
+        "password": "alice",
+        "account_id": "712020:00000000-0000-4000-8000-00000000a11c",
+        "sites": SITE_IDS,
+        "projects": ["ACME", "OPS", "GLOBX"],
+        "admin": False,
+    },
+    {
+        "name": "bob",
+        "display_name": "Bob Brown",
+        "email": "bob@sandbox.test",
+        "api_token": "sandbox-bob-api-token",
+        "password": "bob",
+        "account_id": "712020:00000000-0000-4000-8000-000000000b0b",
+        "sites": [SITE_IDS[0]],
+        "projects": ["OPS"],
+        "admin": False,
+    },
+]
+
+OAUTH_CLIENT = {
+    "client_id": "sandbox-client-id",
+    "client_secret": "sandbox-client-secret",
+    "redirect_uris": [
+        "http://localhost:5000/auth/callback",
+        "http://127.0.0.1:5000/auth/callback",
+    ],
+}
+
+
+def user_by(field: str, value: str) -> dict | None:
+    """Return the user whose ``field`` equals ``value`` (case-insensitive for e-mail), or None."""
+    for user in USERS:
+        if field == "email" and user["email"].lower() == (value or "").lower():
+            return user
+        if user.get(field) == value:
+            return user
+    return None
+
+
+# Site-style calls (``/rest/api/3/...`` with basic auth) act on this site, as if the sandbox's
+# own URL were ``https://acme.atlassian.net``; gateway calls name their site in the path.
+HOME_SITE_ID = SITE_IDS[0]
+
+
+def visible_project_keys(user: dict, cloud_id: str) -> list[str]:
+    """Return the keys of the projects on site ``cloud_id`` that ``user`` may browse."""
+    if cloud_id not in user["sites"]:
+        return []
+    return [key for key in user["projects"] if PROJECT_SITES.get(key) == cloud_id]

@@ -1,0 +1,233 @@
+"""The pages against stubbed Jira: what they call, what they show, how they fail."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from responses import matchers
+
+from tests.conftest import make_app
+
+API = "https://jira.test/rest/api/3"
+
+ISSUE = {
+    "id": "10001",
+    "key": "ACME-1",
+    "fields": {
+        "summary": "<script>alert('x')</script> Login fails",
+        "status": {"name": "In Progress", "statusCategory": {"key": "indeterminate", "name": "In Progress"}},
+        "assignee": None,
+        "reporter": {"accountId": "a1", "displayName": "Ada <b>Admin</b>"},
+        "priority": {"id": "3", "name": "Medium"},
+        "issuetype": {"id": "1", "name": "Bug"},
+        "project": {"id": "10000", "key": "ACME", "name": "Acme"},
+        "labels": ["login"],
+        "created": "2026-11-01T10:00:00.000+0000",
+        "updated": "2026-11-02T10:00:00.000+0000",
+        "description": {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Steps <to> reproduce"}]}]},
+        "comment": {
+            "comments": [{"id": "501", "author": {"accountId": "a1", "displayName": "Ada"}, "body": {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": "First!"}]}]}, "created": "2026-11-01T11:00:00.000+0000", "updated": "2026-11-01T11:00:00.000+0000"}],
+            "startAt": 0, "maxResults": 1, "total": 1,
+        },
+    },
+    "transitions": [{"id": "31", "name": "Done", "to": {"name": "Done", "statusCategory": {"key": "done"}}}],
+}
+
+
+def stub_issue(jira_http, body=ISSUE, **kwargs):
+    return jira_http.get(f"{API}/issue/ACME-1", json=body, **kwargs)
+
+
+def test_root_redirects_to_projects(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/projects"
+
+
+def test_projects_page_makes_one_call_and_escapes(client, jira_http):
+    jira_http.get(f"{API}/project/search", json={
+        "startAt": 0, "maxResults": 50, "total": 1, "isLast": True,
+        "values": [{"id": "1", "key": "ACME", "name": "Acme <i>Rockets</i>"}],
+    }, match=[matchers.query_param_matcher({"startAt": "0", "maxResults": "50", "orderBy": "name", "query": "ac"})])
+    response = client.get("/projects?q=ac")
+    assert response.status_code == 200
+    assert b"Acme &lt;i&gt;Rockets&lt;/i&gt;" in response.data
+    assert len(jira_http.calls) == 1
+
+
+def test_issue_page_makes_one_call(client, jira_http):
+    stub_issue(jira_http, match=[matchers.query_param_matcher({"expand": "transitions"}, strict_match=False)])
+    response = client.get("/issues/ACME-1")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Login fails" in html
+    assert "<script>alert" not in html
+    assert "Steps &lt;to&gt; reproduce" in html
+    assert "First!" in html and 'id="comment-501"' in html
+    assert "Ada &lt;b&gt;Admin&lt;/b&gt;" in html
+    assert len(jira_http.calls) == 1
+
+
+def test_lower_case_key_is_normalised(client, jira_http):
+    stub_issue(jira_http)
+    assert client.get("/issues/acme-1").status_code == 200
+    assert jira_http.calls[0].request.path_url.startswith("/rest/api/3/issue/ACME-1?")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/issues/../../myself", "/issues/..%2F..%2Fmyself", "/issues/ACME-1%2F..%2F..%2Fmyself", "/issues/%2e%2e%2fmyself",
+     "/issues/..%252f..%252fmyself", "/issues/ACME-1%00", "/issues/%EF%BC%A1CME-1", "/issues/ACME-1%20", "/issues/" + "A" * 300,
+     "/issues/ACME-0", "/issues/%FF", "/projects/..%2Fmyself", "/projects/AC%2FME"],
+)
+def test_bad_keys_make_no_call_to_jira(client, jira_http, path):
+    response = client.get(path)
+    assert response.status_code in (400, 404)
+    assert len(jira_http.calls) == 0
+
+
+@pytest.mark.parametrize(
+    "stub, status, words",
+    [
+        ({"status": 401, "json": {"errorMessages": ["Unauthorized"]}}, 502, "credentials"),
+        ({"status": 403, "json": {"errorMessages": ["Forbidden"]}}, 403, "Not allowed"),
+        ({"status": 404, "json": {"errorMessages": ["Issue does not exist or you do not have permission to see it."]}}, 404, "Not found"),
+        ({"status": 429, "headers": {"Retry-After": "90"}, "json": {"errorMessages": ["Rate limit exceeded."]}}, 503, "busy"),
+        ({"status": 500, "json": {"errorMessages": ["Internal server error"]}}, 502, "problem"),
+        ({"status": 503, "json": {"errorMessages": ["Service unavailable"]}}, 503, "problem"),
+        ({"body": requests.ReadTimeout("slow")}, 504, "too long"),
+        ({"body": requests.ConnectionError("refused")}, 503, "did not answer"),
+        ({"body": "<html>maintenance</html>", "content_type": "text/html"}, 502, "Unexpected answer"),
+        ({"json": {"id": "1", "key": "ACME-1", "fields": None}}, 200, "(no summary)"),
+    ],
+)
+def test_jira_failures_become_clear_pages(client, jira_http, stub, status, words):
+    jira_http.get(f"{API}/issue/ACME-1", **stub)
+    response = client.get("/issues/ACME-1")
+    html = response.get_data(as_text=True)
+    assert response.status_code == status
+    assert words in html
+    assert "Traceback" not in html and "test-api-token" not in html
+
+
+def test_rate_limited_page_passes_retry_after_on(client, jira_http):
+    jira_http.get(f"{API}/issue/ACME-1", status=429, headers={"Retry-After": "90"})
+    response = client.get("/issues/ACME-1")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "90"
+
+
+def test_comment_is_posted_as_adf_and_redirects(client, jira_http):
+    jira_http.post(f"{API}/issue/ACME-1/comment", status=201, json={"id": "777", "body": {}},
+                   match=[matchers.json_params_matcher({"body": {"type": "doc", "version": 1, "content": [
+                       {"type": "paragraph", "content": [{"type": "text", "text": "Looks "}, {"type": "text", "text": "good", "marks": [{"type": "strong"}]}]}]}})])
+    response = client.post("/issues/ACME-1/comments", data={"body": "Looks **good**"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/issues/ACME-1?comments=last#comment-777")
+
+
+def test_a_failed_comment_keeps_the_text_and_is_not_retried(client, jira_http):
+    jira_http.post(f"{API}/issue/ACME-1/comment", status=503, headers={"Retry-After": "0"}, json={"errorMessages": ["busy"]})
+    stub_issue(jira_http)
+    response = client.post("/issues/ACME-1/comments", data={"body": "My <careful> words"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "My &lt;careful&gt; words</textarea>" in html
+    assert "Login fails" in html  # shown with its issue
+    assert len([c for c in jira_http.calls if c.request.method == "POST"]) == 1
+
+
+def test_a_failed_comment_when_jira_is_down_still_keeps_the_text(client, jira_http):
+    jira_http.post(f"{API}/issue/ACME-1/comment", body=requests.ConnectionError("down"))
+    jira_http.get(f"{API}/issue/ACME-1", body=requests.ConnectionError("down"))
+    response = client.post("/issues/ACME-1/comments", data={"body": "Keep me"})
+    assert response.status_code == 503
+    assert "Keep me</textarea>" in response.get_data(as_text=True)
+
+
+def test_an_empty_comment_is_refused_without_posting(client, jira_http):
+    stub_issue(jira_http)
+    response = client.post("/issues/ACME-1/comments", data={"body": "  "})
+    assert response.status_code == 400 and b"Write something first." in response.data
+    assert all(c.request.method == "GET" for c in jira_http.calls)
+
+
+def test_comment_form_needs_its_csrf_token(tmp_path, jira_http):
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    assert client.post("/issues/ACME-1/comments", data={"body": "hi"}).status_code == 400
+    stub_issue(jira_http)
+    page = client.get("/issues/ACME-1").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    jira_http.post(f"{API}/issue/ACME-1/comment", status=201, json={"id": "9"})
+    response = client.post("/issues/ACME-1/comments", data={"body": "hi", "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_search_shows_jiras_message_for_bad_jql(client, jira_http):
+    message = "Error in the JQL Query: Expecting operator but got 'foo'. (line 1, character 9)"
+    jira_http.post(f"{API}/search/jql", status=400, json={"errorMessages": [message], "errors": {}})
+    response = client.get("/search", query_string={"jql": "project foo"})
+    assert response.status_code == 400
+    assert "Expecting operator but got &#39;foo&#39;" in response.get_data(as_text=True)
+
+
+def test_search_refuses_overlong_jql_without_calling(client, jira_http):
+    assert client.get("/search", query_string={"jql": "x" * 3000}).status_code == 400
+    assert len(jira_http.calls) == 0
+
+
+def issues_page(keys, token=None):
+    body = {"issues": [{"id": str(i), "key": k, "fields": {"summary": k, "project": {"key": "ACME", "name": "Acme"}}} for i, k in enumerate(keys)], "isLast": token is None}
+    if token:
+        body["nextPageToken"] = token
+    return body
+
+
+def test_project_page_pages_with_server_side_tokens(client, jira_http):
+    jql = 'project = "ACME" ORDER BY created DESC'
+    jira_http.post(f"{API}/search/jql", json=issues_page(["ACME-3"], "tok-b"), match=[matchers.json_params_matcher({"jql": jql, "maxResults": 50}, strict_match=False)])
+    jira_http.post(f"{API}/search/approximate-count", json={"count": 120}, match=[matchers.json_params_matcher({"jql": jql})])
+    first = client.get("/projects/ACME").get_data(as_text=True)
+    assert "About 120 issues" in first and "Acme" in first and "page=1" in first and "tok-b" not in first
+    assert len(jira_http.calls) == 2
+
+    jira_http.post(f"{API}/search/jql", json=issues_page(["ACME-2"]), match=[matchers.json_params_matcher({"jql": jql, "nextPageToken": "tok-b"}, strict_match=False)])
+    second = client.get("/projects/ACME?page=1").get_data(as_text=True)
+    assert "ACME-2" in second and "Previous" in second
+    assert len(jira_http.calls) == 3  # the count came from the session
+
+
+def test_unknown_page_number_starts_over(client, jira_http):
+    response = client.get("/projects/ACME?page=7&status=done")
+    assert response.status_code == 302 and response.headers["Location"] == "/projects/ACME?status=done"
+
+
+@pytest.mark.parametrize(
+    "query, clause",
+    [
+        ({"status": "done"}, 'statusCategory = "Done"'),
+        ({"mine": "1"}, "assignee = currentUser()"),
+        ({"q": 'x" OR project = "SECRET'}, 'text ~ "x\\" OR project = \\"SECRET"'),
+        ({"q": "back\\slash"}, 'text ~ "back\\\\slash"'),
+    ],
+)
+def test_quick_filters_build_escaped_jql(client, jira_http, query, clause):
+    jira_http.post(f"{API}/search/jql", json=issues_page([]))
+    jira_http.post(f"{API}/search/approximate-count", json={"count": 0})
+    client.get("/projects/ACME", query_string=query)
+    import json
+
+    jql = json.loads(jira_http.calls[0].request.body)["jql"]
+    assert jql.startswith('project = "ACME" AND ') and clause in jql and jql.endswith("ORDER BY created DESC")
+
+
+def test_unknown_pages_and_methods_get_error_pages(client):
+    assert client.get("/nope").status_code == 404
+    assert client.get("/issues/ACME-1/comments").status_code == 405
+
+
+def test_an_oversized_post_is_refused(client, jira_http):
+    response = client.post("/issues/ACME-1/comments", data={"body": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert len(jira_http.calls) == 0
