@@ -1,0 +1,32 @@
+"""The sandbox's Flask app: Jira Cloud REST v3 and Atlassian's identity service, on one port.
+
+Wiring only. The pieces, each in its own module:
+
+- ``world``     the seeded Jira data (sites, projects, issues, comments) and its mutations
+- ``jira_api``  ``/rest/api/3/...`` (site style, basic auth) and
+                ``/ex/jira/<cloudId>/rest/api/3/...`` (gateway style, bearer or basic)
+- ``identity``  ``/authorize``, ``/oauth/token``, accessible-resources, ``/me``; grants and tokens
+- ``admin``     ``/_sandbox/...``: info, stats, faults, config, reset; the fault and counter hooks
+"""
+
+from flask import Flask
+
+from sandbox import admin, identity, jira_api
+from sandbox.world import World
+
+
+def create_sandbox_app(config: dict | None = None) -> Flask:
+    """Return a sandbox app with freshly seeded data.
+
+    ``config`` takes the keys of ``POST /_sandbox/config`` (``access_token_ttl_seconds``,
+    ``refresh_reuse_grace_seconds``, ``auth_code_ttl_seconds``, ``redirect_uris``); the same keys
+    come from ``SANDBOX_<KEY>`` environment variables, and ``config`` wins over those.
+    """
+    app = Flask(__name__)
+    app.json.sort_keys = False
+    app.extensions["sandbox_world"] = World()
+    app.extensions["sandbox_identity"] = identity.Identity(identity.config_from_env(config))
+    admin.install(app)
+    app.register_blueprint(identity.bp)
+    app.register_blueprint(jira_api.bp)
+    return app

@@ -1,0 +1,227 @@
+"""Every kind of sandbox response validates against Jira's official OpenAPI description (v3).
+
+Each case in ``CASES`` is one request (site style, basic auth) with the OpenAPI path and the status
+it must answer; its JSON body is validated against that operation's response schema in
+jira-fixtures/openapi/jira-platform-swagger-v3.v3.json. Where the spec gives an error status no
+body schema (most 4xx), the body must be an ``ErrorCollection``, the shape Jira's real error bodies
+have (jira-fixtures/responses/errors). 204 answers must be empty.
+
+Real Jira Cloud sends a few properties the spec's schemas forbid (``additionalProperties: false``);
+``SPEC_GAPS`` lists them with the recording that shows them, and only those are let through.
+Formats are not checked: Jira's own timestamps (``2024-01-31T09:00:00.000+0000``) are not the
+RFC 3339 ``date-time`` the spec names. Gateway-style refusals use the gateway's ``{"code",
+"message"}`` body, which the spec does not describe, so only gateway successes are listed.
+"""
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from openapi_schema_validator import OAS30Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT4
+
+from sandbox import directory
+from sandbox.admin import route_template
+from tests.sandbox.conftest import HOME_SITE, basic_headers
+
+FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "jira-fixtures"
+SPEC_FILE = FIXTURES / "openapi" / "jira-platform-swagger-v3.v3.json"
+SPEC_URI = "urn:jira-platform-swagger-v3"
+ERROR_COLLECTION = "#/components/schemas/ErrorCollection"
+
+# property -> the recording (under jira-fixtures/responses) in which Jira Cloud sends it
+SPEC_GAPS = {
+    "entityId": "nango-cloud-2026-04/get-project--GET-project-10000--200.json",
+    "untranslatedName": "nango-cloud-2026-04/get-create-issue-metadata--GET-issue-createmeta--200.json",
+}
+
+ALICE_ID = directory.user_by("name", "alice")["account_id"]
+ADF = {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": "hi"}]}]}
+NEW_ISSUE = {"fields": {"project": {"key": "ACME"}, "summary": "conformance", "issuetype": {"id": "10001"}}}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One sandbox request and the OpenAPI operation and status its answer must match."""
+
+    method: str
+    path: str  # relative to /rest/api/3/ unless it starts with "/"; {comment} = a comment by admin on OPS-1
+    openapi_path: str
+    status: int
+    query: dict = field(default_factory=dict)
+    body: object = None
+    user: str | None = "admin"  # None: no credentials
+    note: str = ""
+
+    @property
+    def id(self) -> str:
+        """Return a readable test id."""
+        who = "anonymous" if self.user is None else self.user
+        return " ".join(filter(None, [self.method, self.path, str(self.status), who, self.note]))
+
+
+ISSUE = "/rest/api/3/issue/{issueIdOrKey}"
+COMMENTS = "/rest/api/3/issue/{issueIdOrKey}/comment"
+SEARCH = "/rest/api/3/search/jql"
+COUNT = "/rest/api/3/search/approximate-count"
+CASES = [
+    Case("GET", "serverInfo", "/rest/api/3/serverInfo", 200),
+    Case("GET", "myself", "/rest/api/3/myself", 200),
+    Case("GET", "myself", "/rest/api/3/myself", 401, user=None),
+    Case("GET", "project", "/rest/api/3/project", 200),
+    Case("GET", "project", "/rest/api/3/project", 401, user=None),
+    Case("GET", "project/search", "/rest/api/3/project/search", 200, {"maxResults": 2}),
+    Case("GET", "project/search", "/rest/api/3/project/search", 400, {"maxResults": "x"}),
+    Case("GET", "project/search", "/rest/api/3/project/search", 401, user=None),
+    Case("GET", "project/ACME", "/rest/api/3/project/{projectIdOrKey}", 200),
+    Case("GET", "project/NOPE", "/rest/api/3/project/{projectIdOrKey}", 404),
+    Case("GET", "field", "/rest/api/3/field", 200),
+    Case("GET", "priority", "/rest/api/3/priority", 200),
+    Case("GET", "status", "/rest/api/3/status", 200),
+    Case("GET", "user", "/rest/api/3/user", 200, {"accountId": ALICE_ID}),
+    Case("GET", "user", "/rest/api/3/user", 404, {"accountId": "712020:no-such-person"}),
+    Case("GET", "user/assignable/search", "/rest/api/3/user/assignable/search", 200, {"project": "ACME"}),
+    Case("GET", "user/assignable/search", "/rest/api/3/user/assignable/search", 400),
+    Case("GET", "issue/ACME-1", ISSUE, 200),
+    Case("GET", "issue/ACME-1", ISSUE, 200, {"expand": "renderedFields,names"}, note="expanded"),
+    Case("GET", "issue/ACME-99999", ISSUE, 404),
+    Case("GET", "issue/ACME-1", ISSUE, 401, user=None),
+    Case("POST", "issue", "/rest/api/3/issue", 201, body=NEW_ISSUE),
+    Case("POST", "issue", "/rest/api/3/issue", 400, body={"fields": {"project": {"key": "ACME"}}}),
+    Case("POST", "issue", "/rest/api/3/issue", 401, body=NEW_ISSUE, user=None),
+    Case("PUT", "issue/ACME-2", ISSUE, 204, body={"fields": {"summary": "renamed"}}),
+    Case("PUT", "issue/ACME-2", ISSUE, 400, body={"fields": {"description": "not ADF"}}),
+    Case("PUT", "issue/ACME-99999", ISSUE, 404, body={"fields": {"summary": "renamed"}}),
+    Case("PUT", "issue/ACME-2/assignee", ISSUE + "/assignee", 204, body={"accountId": ALICE_ID}),
+    Case("PUT", "issue/ACME-2/assignee", ISSUE + "/assignee", 400, body={"accountId": "712020:no-such-person"}),
+    Case("GET", "issue/ACME-1/editmeta", ISSUE + "/editmeta", 200),
+    Case("GET", "issue/ACME-1/transitions", ISSUE + "/transitions", 200),
+    Case("POST", "issue/ACME-1/transitions", ISSUE + "/transitions", 400, body={"transition": {"id": "999"}}),
+    Case("GET", "issue/createmeta/ACME/issuetypes", "/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes", 200),
+    Case("GET", "issue/createmeta/ACME/issuetypes/10001",
+         "/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}", 200),
+    Case("GET", "issue/createmeta/ACME/issuetypes/abc",
+         "/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}", 400),
+    Case("GET", "issue/ACME-1/comment", COMMENTS, 200, {"maxResults": 5}),
+    Case("GET", "issue/ACME-1/comment", COMMENTS, 200, {"expand": "renderedBody"}, note="rendered"),
+    Case("GET", "issue/ACME-99999/comment", COMMENTS, 404),
+    Case("POST", "issue/ACME-1/comment", COMMENTS, 201, body={"body": ADF}),
+    Case("POST", "issue/ACME-1/comment", COMMENTS, 400, body={"body": "plain text"}),
+    Case("POST", "issue/ACME-1/comment", COMMENTS, 401, body={"body": ADF}, user=None),
+    Case("GET", "issue/OPS-1/comment/{comment}", COMMENTS + "/{id}", 200),
+    Case("GET", "issue/OPS-1/comment/999999999", COMMENTS + "/{id}", 404),
+    Case("PUT", "issue/OPS-1/comment/{comment}", COMMENTS + "/{id}", 200, body={"body": ADF}),
+    Case("PUT", "issue/OPS-1/comment/{comment}", COMMENTS + "/{id}", 403, body={"body": ADF}, user="bob"),
+    Case("DELETE", "issue/OPS-1/comment/{comment}", COMMENTS + "/{id}", 403, user="bob"),
+    Case("DELETE", "issue/OPS-1/comment/{comment}", COMMENTS + "/{id}", 204),
+    Case("GET", "search/jql", SEARCH, 200, {
+        "jql": "project = ACME ORDER BY created DESC", "maxResults": 50,
+        "fields": "summary,status,assignee,priority,updated",
+    }),
+    Case("GET", "search/jql", SEARCH, 200, {"jql": "project = ACME", "fields": "*all", "expand": "names"},
+         note="all fields"),
+    Case("GET", "search/jql", SEARCH, 400, {"jql": "project = ACME AND (status = Done"}, note="parse error"),
+    Case("GET", "search/jql", SEARCH, 400, {"jql": "ORDER BY created"}, note="unbounded"),
+    Case("GET", "search/jql", SEARCH, 401, {"jql": "project = ACME"}, user=None),
+    Case("POST", "search/jql", SEARCH, 200, body={"jql": "project = OPS", "fields": ["summary"], "maxResults": 3}),
+    Case("POST", "search/approximate-count", COUNT, 200, body={"jql": "project = ACME"}),
+    Case("POST", "search/approximate-count", COUNT, 400, body={"jql": "project = ("}),
+    Case("GET", f"/ex/jira/{HOME_SITE}/rest/api/3/issue/ACME-1", ISSUE, 200),
+    Case("GET", f"/ex/jira/{HOME_SITE}/rest/api/3/search/jql", SEARCH, 200, {"jql": "project = OPS"}),
+]
+
+
+@pytest.fixture(scope="module")
+def spec_registry():
+    """The OpenAPI description, loaded once and registered for ``$ref`` lookups as (spec, registry)."""
+    if not SPEC_FILE.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the OpenAPI description is missing: {SPEC_FILE}")
+        pytest.skip(f"jira-fixtures is not checked out next to the project: {SPEC_FILE}")
+    spec = json.loads(SPEC_FILE.read_text())
+    return spec, Registry().with_resource(SPEC_URI, DRAFT4.create_resource(spec))
+
+
+def response_schema_ref(spec: dict, openapi_path: str, method: str, status: int) -> str:
+    """Return the spec-relative JSON pointer of the response's body schema (ErrorCollection when none)."""
+    operation = spec["paths"][openapi_path][method.lower()]
+    response = operation["responses"].get(str(status), {})
+    if "schema" in response.get("content", {}).get("application/json", {}):
+        escaped = openapi_path.replace("~", "~0").replace("/", "~1")
+        return f"#/paths/{escaped}/{method.lower()}/responses/{status}/content/application~1json/schema"
+    assert status >= 400, f"{method} {openapi_path} documents no JSON body for {status}"
+    return ERROR_COLLECTION
+
+
+def schema_errors(spec_registry, pointer: str, body) -> list[str]:
+    """Return where ``body`` breaks the schema at ``pointer`` (empty when it conforms)."""
+    _, registry = spec_registry
+    validator = OAS30Validator({"$ref": SPEC_URI + pointer}, registry=registry)
+    return [f"{'/'.join(map(str, error.absolute_path)) or '<body>'}: {error.message[:300]}"
+            for error in validator.iter_errors(body) if not _is_spec_gap(error)]
+
+
+def _is_spec_gap(error) -> bool:
+    """Return whether the error only objects to properties real Jira is recorded sending."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return False
+    unexpected = set(error.instance) - set(error.schema.get("properties", {}))
+    return unexpected <= set(SPEC_GAPS)
+
+
+@pytest.fixture
+def comment_id(client) -> str:
+    """The id of a new comment by admin on OPS-1 (a project bob may browse too)."""
+    response = client.post("/rest/api/3/issue/OPS-1/comment", json={"body": ADF}, headers=basic_headers("admin"))
+    assert response.status_code == 201, response.data
+    return response.get_json()["id"]
+
+
+def send(client, case: Case, comment_id: str):
+    """Send the case's request through the test client; return the response."""
+    path = case.path.replace("{comment}", comment_id)
+    url = path if path.startswith("/") else "/rest/api/3/" + path
+    headers = basic_headers(case.user) if case.user else {}
+    return client.open(url, method=case.method, query_string=case.query, json=case.body, headers=headers)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_response_matches_openapi(spec_registry, client, comment_id, case):
+    spec, _ = spec_registry
+    response = send(client, case, comment_id)
+    assert response.status_code == case.status, response.data[:500]
+    if case.status == 204:
+        assert response.data == b""
+        return
+    assert response.mimetype == "application/json"
+    pointer = response_schema_ref(spec, case.openapi_path, case.method, case.status)
+    errors = schema_errors(spec_registry, pointer, response.get_json())
+    assert not errors, f"{case.openapi_path} {case.status} ({pointer}):\n" + "\n".join(errors)
+
+
+def test_every_sandbox_jira_route_has_a_case(sandbox_app):
+    covered = {(case.method, case.openapi_path) for case in CASES}
+    routes = {
+        (method, route_template(rule.rule))
+        for rule in sandbox_app.url_map.iter_rules() if rule.rule.startswith("/rest/api/3/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert routes - covered == set()
+
+
+@pytest.mark.parametrize("name, recording", SPEC_GAPS.items())
+def test_spec_gaps_are_recorded(spec_registry, name, recording):
+    assert f'"{name}"' in (FIXTURES / "responses" / recording).read_text()
+
+
+@pytest.mark.parametrize("pointer, body", [
+    (ERROR_COLLECTION, {"code": 401, "message": "Unauthorized"}),  # the gateway's shape is not Jira's
+    (ERROR_COLLECTION, {"errorMessages": "one string"}),
+    ("#/components/schemas/Comment", {"id": 10000}),
+    ("#/components/schemas/SearchAndReconcileResults", {"issues": [{"key": 1}]}),
+])
+def test_validator_rejects_wrong_bodies(spec_registry, pointer, body):
+    assert schema_errors(spec_registry, pointer, body)
