@@ -19,6 +19,8 @@ from flask_wtf import CSRFProtect
 
 from jira_client.api.client import DEFAULT_TIMEOUT, RetryPolicy
 from jira_client.auth import STRATEGIES
+from jira_client.observability import init_observability
+from jira_client.security import init_security
 from jira_client.sessions import init_sessions
 from jira_client.settings import Settings, jira_configured
 from jira_client.web import register_blueprints
@@ -55,7 +57,9 @@ def create_app(overrides: Mapping[str, object] | None = None) -> Flask:
         "retry": RetryPolicy(backoff=float(env.get("JIRA_RETRY_BACKOFF", 0.5))),
     }
 
+    init_observability(app, settings)
     init_sessions(app, settings)
+    init_security(app, settings)
     CSRFProtect(app)
     strategy = STRATEGIES[settings.app_mode](settings)
     app.extensions["auth_strategy"] = strategy

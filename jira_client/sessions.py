@@ -3,17 +3,39 @@
 The cookie carries only a random session id. Flask-Session writes the whole session back at the
 end of every request (last writer wins), so nothing that must not be overwritten by a slow
 request, such as OAuth tokens, is kept in it (see jira_client/auth/tokens.py).
+
+Redis may be ``redis://`` or ``rediss://`` (TLS). The certificate is checked unless
+``REDIS_TLS_VERIFY=false``, which Heroku Key-Value Store needs: it serves a self-signed one.
+When the store cannot be reached, a request that needs its session gets a 503 page
+(``SessionStoreUnavailable``) instead of a traceback, and serves again as soon as Redis is back.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 
+import redis
 from cachelib.file import FileSystemCache
-from flask import Flask
+from flask import Flask, Request, Response, request
+from flask.sessions import SessionInterface, SessionMixin
 from flask_session import Session
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+from werkzeug.exceptions import ServiceUnavailable
 
 from jira_client.settings import Settings
+
+log = logging.getLogger(__name__)
+
+STORE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+STORE_DOWN = "jira_client.session_store_down"  # environ flag: this request's session could not be read
+
+
+class SessionStoreUnavailable(ServiceUnavailable):
+    """The session store (Redis) cannot be reached: nobody's session can be read or kept."""
+
+    description = "The app cannot reach its session store. Reload in a minute."
 
 
 def init_sessions(app: Flask, settings: Settings) -> None:
@@ -26,17 +48,69 @@ def init_sessions(app: Flask, settings: Settings) -> None:
         pass  # given explicitly (tests use cachelib with an in-memory cache)
     elif settings.redis_url:
         config["SESSION_TYPE"] = "redis"
-        config["SESSION_REDIS"] = redis_client(settings.redis_url)
+        config["SESSION_REDIS"] = redis_client(settings.redis_url, tls_verify=settings.redis_tls_verify)
+        app.extensions["redis"] = config["SESSION_REDIS"]  # token records and locks share it
     else:
         directory = os.path.join(app.instance_path, "sessions")
         os.makedirs(directory, mode=0o700, exist_ok=True)
         config["SESSION_TYPE"] = "cachelib"
         config["SESSION_CACHELIB"] = FileSystemCache(directory, threshold=10000, mode=0o600)
     Session(app)
+    app.session_interface = ResilientSessions(app.session_interface)
+    app.before_request(_refuse_without_store)
 
 
-def redis_client(url: str):
-    """Return a Redis client for ``url`` with timeouts, so a stuck Redis cannot hang a worker."""
-    import redis
+def redis_client(url: str, *, tls_verify: bool = True) -> redis.Redis:
+    """Return a Redis client for ``url`` that fails fast, so a stuck Redis cannot hang a worker.
 
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30)
+    For ``rediss://`` the server certificate and host name are checked unless ``tls_verify`` is
+    False (Heroku Key-Value Store's certificate is self-signed; traffic stays encrypted).
+    """
+    options: dict = {}
+    if url.startswith("rediss://"):
+        options = {"ssl_cert_reqs": "required" if tls_verify else "none", "ssl_check_hostname": tls_verify}
+    return redis.Redis.from_url(
+        url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30,
+        retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), retries=1), **options,
+    )
+
+
+class ResilientSessions(SessionInterface):
+    """Wraps Flask-Session's interface: a store outage flags the request instead of crashing it."""
+
+    def __init__(self, inner: SessionInterface) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)  # regenerate(), serializer, client, ...
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        """Return the stored session, or a null one flagged on the request when the store is down."""
+        try:
+            return self.inner.open_session(app, request)
+        except STORE_ERRORS as exc:
+            log.error("Session store unreachable while reading a session: %s", type(exc).__name__)
+            request.environ[STORE_DOWN] = True
+            return self.make_null_session(app)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Store the session; when the store is down, turn the response into the 503 page.
+
+        Failing closed matters: a sign-in whose ``state`` was never stored must not go on to
+        Atlassian, and a redirect that relies on the session would lead nowhere.
+        """
+        try:
+            self.inner.save_session(app, session, response)
+        except STORE_ERRORS as exc:
+            log.error("Session store unreachable while saving a session: %s", type(exc).__name__)
+            page = app.make_response(app.handle_user_exception(SessionStoreUnavailable()))
+            response.status_code = page.status_code
+            response.set_data(page.get_data())
+            response.content_type = page.content_type
+            response.headers.pop("Location", None)
+
+
+def _refuse_without_store() -> None:
+    """Stop a request whose session could not be read, before any view or CSRF check runs."""
+    if request.environ.get(STORE_DOWN):
+        raise SessionStoreUnavailable()

@@ -7,8 +7,10 @@ start rather than on the first page view. Views never read the environment.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Mapping
+from urllib.parse import urlsplit
 
 MODES = ("single_user", "multi_user")
 DEFAULT_SCOPES = "read:jira-user read:jira-work write:jira-work offline_access"
@@ -30,9 +32,24 @@ PURPOSE = {
     "JIRA_OAUTH_SCOPES": "the OAuth scopes to request, space-separated",
     "ATLASSIAN_AUTH_URL": "Atlassian's authorization server",
     "ATLASSIAN_API_URL": "Atlassian's API gateway",
+    "TOKEN_ENCRYPTION_KEY": "the secret OAuth token records are encrypted with (defaults to one derived from SECRET_KEY)",
+    "ADMIN_TOKEN": "unlocks /setup in multi_user mode: an emergency admin session on the shared API token",
     "REDIS_URL": "the Redis server that holds sessions and tokens (redis:// or rediss://)",
     "PORT": "the port the local server listens on",
+    "FORCE_HTTPS": "serves only https: a Secure __Host-session cookie, HSTS, plain http redirected (true/false; default true when JIRA_OAUTH_REDIRECT_URI is https)",
+    "SESSION_IDLE_MINUTES": "minutes without a request after which a session ends",
+    "SESSION_MAX_HOURS": "hours after which a session ends however active it is",
+    "TRUSTED_PROXY_COUNT": "how many proxies in front of the app set X-Forwarded-For/-Proto (Heroku: 1; none: 0)",
+    "TRUST_FORWARDED_HOST": "true to also take the host name from X-Forwarded-Host (only if your proxy sets it)",
+    "FORWARDED_ALLOW_IPS": "comma-separated addresses or networks of the proxies whose forwarded headers are believed (* on Heroku)",
+    "REDIS_TLS_VERIFY": "false to accept a self-signed Redis certificate (Heroku Key-Value Store); default true",
+    "MAX_CONTENT_LENGTH": "the largest request body accepted, in bytes",
+    "WEB_CONCURRENCY": "the number of gunicorn worker processes",
+    "DYNO": "set by Heroku on every dyno",
+    "METRICS_TOKEN": "when set, GET /metrics requires the header 'Authorization: Bearer <METRICS_TOKEN>'",
+    "LOG_LEVEL": "the least severe log level written to stderr as JSON lines (DEBUG, INFO, WARNING, ERROR)",
 }
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class SettingsError(Exception):
@@ -59,9 +76,20 @@ class Settings:
     atlassian_api_url: str
     redis_url: str
     token_encryption_key: str
+    admin_token: str  # multi_user: unlocks /setup (emergency access on the shared API token)
     sandbox_url: str  # set when the built-in sandbox stands in for Jira (shown as a banner)
     host: str
     port: int
+    metrics_token: str = ""  # empty: /metrics is open (keep it on a private network then)
+    log_level: str = "INFO"
+    force_https: bool = False
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    trusted_proxy_count: int = 0
+    trust_forwarded_host: bool = False
+    forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
+    redis_tls_verify: bool = True
+    max_content_length: int = 1024 * 1024
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, str], *, production: bool = False) -> Settings:
@@ -77,6 +105,7 @@ class Settings:
         port = get("PORT", "5000")
         if not port.isdigit() or not 0 < int(port) < 65536:
             problems.append(_problem("PORT", f"is {port!r}, not a port number"))
+        serving = _serving_settings(get, problems)
         settings = cls(
             app_mode=mode,
             secret_key=secret,
@@ -92,11 +121,19 @@ class Settings:
             atlassian_api_url=get("ATLASSIAN_API_URL", DEFAULT_API_URL).rstrip("/"),
             redis_url=get("REDIS_URL"),
             token_encryption_key=get("TOKEN_ENCRYPTION_KEY"),
+            admin_token=get("ADMIN_TOKEN"),
             sandbox_url=get("SANDBOX_URL"),
             host=get("HOST", "127.0.0.1"),
             port=int(port) if port.isdigit() else 5000,
+            metrics_token=get("METRICS_TOKEN"),
+            log_level=get("LOG_LEVEL", "INFO").upper(),
+            **serving,
         )
+        if settings.log_level not in LOG_LEVELS:
+            problems.append(_problem("LOG_LEVEL", f"is {settings.log_level!r}; use one of {', '.join(LOG_LEVELS)}"))
         problems += settings._mode_problems()
+        if production:
+            problems += _production_problems(settings, env)
         if problems:
             raise SettingsError(problems)
         return settings
@@ -115,6 +152,8 @@ class Settings:
             value = self.value_of(name)
             if value and not value.startswith(("https://", "http://")):
                 problems.append(_problem(name, f"is {value!r}, not an http(s) URL"))
+        if self.admin_token and len(self.admin_token) < 24:
+            problems.append(_problem("ADMIN_TOKEN", "is shorter than 24 characters; use a long random value"))
         if "offline_access" not in self.oauth_scopes.split() and self.app_mode == "multi_user":
             problems.append(_problem("JIRA_OAUTH_SCOPES", "must include offline_access, or sign-ins expire in an hour"))
         return problems
@@ -144,3 +183,56 @@ def jira_configured(env: Mapping[str, str]) -> bool:
     return any((env.get(name) or "").strip() for name in (
         "JIRA_BASE_URL", "JIRA_CLOUD_ID", "JIRA_OAUTH_CLIENT_ID",
     ))
+
+
+def _serving_settings(get: Callable[..., str], problems: list[str]) -> dict:
+    """Return the serving settings (https, proxies, session lifetimes, Redis TLS), noting bad values."""
+
+    def number(name: str, default: int, low: int, high: int) -> int:
+        value = get(name, str(default))
+        if value.isdigit() and low <= int(value) <= high:
+            return int(value)
+        problems.append(_problem(name, f"is {value!r}, not a whole number from {low} to {high}"))
+        return default
+
+    def flag(name: str, default: bool) -> bool:
+        value = get(name).lower()
+        if value in ("", "true", "false", "1", "0", "yes", "no", "on", "off"):
+            return default if not value else value in ("true", "1", "yes", "on")
+        problems.append(_problem(name, f"is {value!r}; use true or false"))
+        return default
+
+    allowed = tuple(part.strip() for part in get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1").split(",") if part.strip())
+    for entry in (entry for entry in allowed if entry != "*"):
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            problems.append(_problem("FORWARDED_ALLOW_IPS", f"has {entry!r}, not an address, a network or *"))
+    return {
+        "force_https": flag("FORCE_HTTPS", get("JIRA_OAUTH_REDIRECT_URI").startswith("https://")),
+        "session_idle_minutes": number("SESSION_IDLE_MINUTES", 30, 1, 24 * 60),
+        "session_max_hours": number("SESSION_MAX_HOURS", 12, 1, 24 * 30),
+        "trusted_proxy_count": number("TRUSTED_PROXY_COUNT", 0, 0, 5),
+        "trust_forwarded_host": flag("TRUST_FORWARDED_HOST", False),
+        "forwarded_allow_ips": allowed,
+        "redis_tls_verify": flag("REDIS_TLS_VERIFY", True),
+        "max_content_length": number("MAX_CONTENT_LENGTH", 1024 * 1024, 1024, 100 * 1024 * 1024),
+    }
+
+
+def _production_problems(settings: Settings, env: Mapping[str, str]) -> list[str]:
+    """Return what production must not run with: plain-http callbacks, per-process sessions."""
+    problems = []
+    redirect = urlsplit(settings.oauth_redirect_uri)
+    if redirect.scheme == "http" and redirect.hostname not in ("localhost", "127.0.0.1", "::1"):
+        problems.append(_problem("JIRA_OAUTH_REDIRECT_URI", "is plain http; use https (only localhost may use http)"))
+    concurrency = (env.get("WEB_CONCURRENCY") or "1").strip()
+    several = bool((env.get("DYNO") or "").strip()) or (concurrency.isdigit() and int(concurrency) > 1)
+    if several and not settings.redis_url:
+        problems.append(_problem(
+            "REDIS_URL", "is not set, but several processes or dynos (WEB_CONCURRENCY > 1 or DYNO) serve the app: "
+            "each would keep its own sessions and sign people out at random. Add Redis (Heroku: the Key-Value Store add-on)",
+        ))
+    if (env.get("DYNO") or "").strip() and settings.redis_url.startswith("redis://"):
+        problems.append(_problem("REDIS_URL", "is plaintext redis:// on Heroku; use the rediss:// URL the add-on provides"))
+    return problems

@@ -9,19 +9,27 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Mapping, Protocol
 
 import requests
 
 from jira_client.api import keys
 from jira_client.api.errors import BadResponse, TransportError, error_for_status, parse_retry_after
-from jira_client.api.models import ISSUE_FIELDS, LIST_FIELDS, Comment, Issue, IssueSummary, Project, User
+from jira_client.api.models import (
+    ISSUE_FIELDS, LIST_FIELDS, Comment, EditableIssue, FieldMeta, Issue, IssueSummary, Named, Project,
+    TransitionScreen, User,
+)
 from jira_client.api.pagination import Page, offset_page, token_page
 
 API = "/rest/api/3"
 DEFAULT_TIMEOUT = (3.05, 10.0)  # (connect, read) seconds
+# All calls of one client (one page view) share this many seconds, retries and waits included,
+# so a page answers before gunicorn's 25 s worker timeout and Heroku's 30 s router limit.
+DEFAULT_TIME_BUDGET = 20.0
+MIN_ATTEMPT_SECONDS = 1.0  # no call is started with less time than this left
 MAX_BODY_BYTES = 16 * 1024 * 1024
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+CREATEMETA_PAGE = 200  # Jira's cap for createmeta pages; a screen with more fields is rare
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,16 @@ class RetryPolicy:
         return retry_after if retry_after is not None else self.backoff * (2**attempt)
 
 
+class CallObserver(Protocol):
+    """Told about every HTTP attempt and every wait before a retry (metrics, logs, rate limits)."""
+
+    def sent(self, method: str, url: str, status: int | None, seconds: float, headers: Mapping[str, str]) -> None:
+        """Record one attempt: ``status`` is None when no answer came; ``seconds`` is time to headers."""
+
+    def waited(self, seconds: float) -> None:
+        """Record time slept before retrying a read."""
+
+
 class JiraClient:
     """Talks to one Jira site (or the api.atlassian.com gateway) for one person."""
 
@@ -53,14 +71,30 @@ class JiraClient:
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),
         sleep: Callable[[float], None] = time.sleep,
+        observer: CallObserver | None = None,
+        request_id: str | None = None,
+        time_budget: float = DEFAULT_TIME_BUDGET,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.transport = transport
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         self.timeout = timeout
         self.retry = retry
+        self.observer = observer
+        self.headers = {"Accept": "application/json"}
+        if request_id:
+            self.headers["X-Request-ID"] = request_id  # lets Jira-side logs be matched to ours
         self.sleep = sleep
+        if observer is not None:
+            def sleep_and_report(seconds: float) -> None:
+                sleep(seconds)
+                observer.waited(seconds)
+
+            self.sleep = sleep_and_report
         self.calls = 0  # HTTP requests sent, for logs and tests
+        self.clock = clock
+        self.deadline = clock() + time_budget
 
     # -- resources ---------------------------------------------------------------------------
 
@@ -114,6 +148,71 @@ class JiraClient:
         path = f"issue/{keys.segment(keys.issue_key(key))}/comment"
         return Comment.from_api(self._request("POST", path, json={"body": body}))
 
+    # -- writes and what their forms need -----------------------------------------------------
+
+    def list_create_issue_types(self, project_key: str) -> tuple[Named, ...]:
+        """Return the issue types this person may create in a project (createmeta)."""
+        path = f"issue/createmeta/{keys.segment(keys.project_key(project_key))}/issuetypes"
+        payload = self._request("GET", path, params={"maxResults": CREATEMETA_PAGE})
+        return tuple(t for t in offset_page(payload, "issueTypes", Named.from_api) if t)
+
+    def list_create_fields(self, project_key: str, issue_type_id: str) -> tuple[FieldMeta, ...]:
+        """Return the fields of a project's create screen for one issue type (createmeta)."""
+        path = f"issue/createmeta/{keys.segment(keys.project_key(project_key))}/issuetypes/{keys.numeric_id(issue_type_id)}"
+        payload = self._request("GET", path, params={"maxResults": CREATEMETA_PAGE})
+        return offset_page(payload, "fields", FieldMeta.from_api).items
+
+    def create_issue(self, fields: dict) -> str:
+        """Create an issue from Jira-shaped ``fields`` and return its key; never retried."""
+        payload = self._request("POST", "issue", json={"fields": fields})
+        return keys.issue_key(payload.get("key") if isinstance(payload, dict) else None)
+
+    def get_editable_issue(self, key: str) -> EditableIssue:
+        """Return an issue's current field values with its editmeta, in one call."""
+        path = f"issue/{keys.segment(keys.issue_key(key))}"
+        return EditableIssue.from_api(self._request("GET", path, params={"expand": "editmeta"}))
+
+    def update_issue(self, key: str, fields: dict | None = None, update: dict | None = None) -> None:
+        """Change an issue's fields (``fields`` sets values, ``update`` adds/removes); never retried."""
+        body = {name: value for name, value in (("fields", fields), ("update", update)) if value}
+        self._request("PUT", f"issue/{keys.segment(keys.issue_key(key))}", json=body)
+
+    def list_transitions(self, key: str, transition_id: str | None = None) -> tuple[TransitionScreen, ...]:
+        """Return the transitions Jira allows on an issue now, each with its screen's fields."""
+        params = {"expand": "transitions.fields"}
+        if transition_id is not None:
+            params["transitionId"] = keys.numeric_id(transition_id)
+        payload = self._request("GET", f"issue/{keys.segment(keys.issue_key(key))}/transitions", params=params)
+        return tuple(TransitionScreen.from_api(t) for t in (payload or {}).get("transitions") or () if isinstance(t, dict))
+
+    def transition_issue(self, key: str, transition_id: str, fields: dict | None = None, update: dict | None = None) -> None:
+        """Move an issue through a transition, with its screen's values; never retried."""
+        body = {"transition": {"id": keys.numeric_id(transition_id)}, "fields": fields or {}, "update": update or {}}
+        self._request("POST", f"issue/{keys.segment(keys.issue_key(key))}/transitions", json=body)
+
+    def assign_issue(self, key: str, account_id: str | None) -> None:
+        """Assign an issue to ``account_id`` (None: nobody); never retried."""
+        path = f"issue/{keys.segment(keys.issue_key(key))}/assignee"
+        self._request("PUT", path, json={"accountId": account_id})
+
+    def search_assignable_users(self, query: str, *, issue_key: str = "", project_key: str = "") -> tuple[User, ...]:
+        """Return up to 20 people who may be assigned the issue (or the project's issues) matching ``query``."""
+        where = {"issueKey": keys.issue_key(issue_key)} if issue_key else {"project": keys.project_key(project_key)}
+        payload = self._request("GET", "user/assignable/search", params={**where, "query": query, "maxResults": 20})
+        return tuple(u for u in (User.from_api(p) for p in payload or () if isinstance(p, dict)) if u)
+
+    def get_comment(self, key: str, comment_id: str) -> Comment:
+        """Return one comment of an issue."""
+        return Comment.from_api(self._request("GET", _comment_path(key, comment_id)))
+
+    def update_comment(self, key: str, comment_id: str, body: dict) -> Comment:
+        """Replace a comment's body (an ADF document) and return it; never retried."""
+        return Comment.from_api(self._request("PUT", _comment_path(key, comment_id), json={"body": body}))
+
+    def delete_comment(self, key: str, comment_id: str) -> None:
+        """Delete a comment; never retried."""
+        self._request("DELETE", _comment_path(key, comment_id))
+
     # -- plumbing ----------------------------------------------------------------------------
 
     def _request(
@@ -131,7 +230,7 @@ class JiraClient:
                 break
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             wait = self.retry.wait_for(attempt, retry_after)
-            if waited + wait > self.retry.budget:
+            if waited + wait > self.retry.budget or self._seconds_left() - wait < MIN_ATTEMPT_SECONDS:
                 break
             response.close()
             self.sleep(wait)
@@ -141,12 +240,15 @@ class JiraClient:
     def _send(self, method, url, params, json, *, retry_connection: bool) -> requests.Response:
         """Send once (a read whose pooled connection turned out dead is sent once more)."""
         for attempt in (1, 2):
+            timeout = self._timeout_within_budget(url)
             self.calls += 1
+            started, response = time.perf_counter(), None
             try:
-                return self.transport.request(
-                    method, url, params=params, json=json, auth=self.auth, timeout=self.timeout,
-                    allow_redirects=False, stream=True, headers={"Accept": "application/json"},
+                response = self.transport.request(
+                    method, url, params=params, json=json, auth=self.auth, timeout=timeout,
+                    allow_redirects=False, stream=True, headers=self.headers,
                 )
+                return response
             except requests.Timeout as exc:
                 raise TransportError("Jira did not answer in time.", url=url, timed_out=True) from exc
             except requests.ConnectionError as exc:
@@ -154,7 +256,24 @@ class JiraClient:
                     raise TransportError("Could not connect to Jira.", url=url) from exc
             except requests.RequestException as exc:
                 raise TransportError("The request to Jira failed.", url=url) from exc
+            finally:
+                if self.observer is not None:  # status None: no answer (timeout, connection)
+                    status = response.status_code if response is not None else None
+                    headers = response.headers if response is not None else {}
+                    self.observer.sent(method, url, status, time.perf_counter() - started, headers)
         raise AssertionError("unreachable")
+
+    def _seconds_left(self) -> float:
+        return self.deadline - self.clock()
+
+    def _timeout_within_budget(self, url: str) -> tuple[float, float]:
+        """Return (connect, read) timeouts shortened to what is left of the time budget."""
+        left = self._seconds_left()
+        if left < MIN_ATTEMPT_SECONDS:
+            raise TransportError("Jira did not answer in time.", url=url, timed_out=True)
+        connect, read = self.timeout
+        connect = min(connect, left / 2)
+        return connect, max(min(read, left - connect), MIN_ATTEMPT_SECONDS / 2)
 
     def _decode(self, response: requests.Response, url: str) -> Any:
         """Return the JSON of a successful response; raise the JiraError of a failed one."""
@@ -169,6 +288,11 @@ class JiraClient:
         if not response.ok or 300 <= response.status_code < 400:
             raise error_for_status(response.status_code, url, payload, response.headers.get("Retry-After"))
         return payload
+
+
+def _comment_path(key: str, comment_id: str) -> str:
+    """Return the path of one comment, both parts validated."""
+    return f"issue/{keys.segment(keys.issue_key(key))}/comment/{keys.numeric_id(comment_id)}"
 
 
 def _read_capped(response: requests.Response, url: str) -> bytes:

@@ -244,3 +244,103 @@ class Issue(IssueSummary):
             transitions=tuple(Transition.from_api(t) for t in data.get("transitions") or () if isinstance(t, dict)),
             updated_raw=_str(fields.get("updated")),
         )
+
+
+# -- what writes need: field metadata (createmeta, editmeta, transition screens) -------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One allowed value of a field: a priority, option, component, version or resolution."""
+
+    id: str
+    label: str
+    children: tuple[Choice, ...] = ()  # a cascading select's second level
+
+    @classmethod
+    def from_api(cls, data: Any) -> Choice | None:
+        data = _dict(data)
+        label = _str(data.get("name")) or _str(data.get("value")) or _str(data.get("key"))
+        if not data.get("id") or not label:
+            return None
+        children = tuple(c for c in (Choice.from_api(k) for k in data.get("children") or ()) if c)
+        return cls(id=str(data["id"]), label=label, children=children)
+
+
+@dataclass(frozen=True)
+class FieldMeta:
+    """What Jira says about one field on a create, edit or transition screen."""
+
+    id: str
+    name: str
+    required: bool
+    type: str  # the schema's type: string, number, option, array, user, ...
+    items: str = ""  # for arrays: the type of the elements
+    system: str = ""  # e.g. "description", "labels" for Jira's own fields
+    custom: str = ""  # e.g. "com.atlassian.jira.plugin.system.customfieldtypes:select"
+    allowed: tuple[Choice, ...] = ()
+    operations: tuple[str, ...] = ()
+    has_default: bool = False
+
+    @classmethod
+    def from_api(cls, data: Any, field_id: str = "") -> FieldMeta:
+        data = _dict(data)
+        schema = _dict(data.get("schema"))
+        return cls(
+            id=_str(data.get("fieldId")) or _str(data.get("key")) or field_id,
+            name=_str(data.get("name"), field_id),
+            required=bool(data.get("required")),
+            type=_str(schema.get("type")),
+            items=_str(schema.get("items")),
+            system=_str(schema.get("system")),
+            custom=_str(schema.get("custom")),
+            allowed=tuple(c for c in (Choice.from_api(v) for v in data.get("allowedValues") or ()) if c),
+            operations=tuple(o for o in data.get("operations") or () if isinstance(o, str)),
+            has_default=bool(data.get("hasDefaultValue")),
+        )
+
+
+def field_metas(by_id: Any) -> tuple[FieldMeta, ...]:
+    """Return the FieldMeta of an editmeta-style ``{fieldId: metadata}`` object, in its order."""
+    return tuple(FieldMeta.from_api(meta, field_id) for field_id, meta in _dict(by_id).items() if isinstance(meta, dict))
+
+
+@dataclass(frozen=True)
+class TransitionScreen:
+    """A transition with the fields its screen asks for (``expand=transitions.fields``)."""
+
+    transition: Transition
+    fields: tuple[FieldMeta, ...] = ()
+
+    @classmethod
+    def from_api(cls, data: Any) -> TransitionScreen:
+        return cls(transition=Transition.from_api(data), fields=field_metas(_dict(data).get("fields")))
+
+
+@dataclass(frozen=True)
+class EditableIssue:
+    """An issue as its edit form needs it: editmeta, and the current raw value of each field.
+
+    ``values`` keeps Jira's JSON for ``jira_client.api.fields`` to turn into form input; templates
+    never see it.
+    """
+
+    key: str
+    summary: str
+    project_key: str
+    updated_raw: str
+    fields: tuple[FieldMeta, ...]
+    values: dict[str, Any]
+
+    @classmethod
+    def from_api(cls, data: Any) -> EditableIssue:
+        data = _dict(data)
+        values = _dict(data.get("fields"))
+        return cls(
+            key=_str(data.get("key")),
+            summary=_str(values.get("summary"), "(no summary)"),
+            project_key=_str(_dict(values.get("project")).get("key")),
+            updated_raw=_str(values.get("updated")),
+            fields=field_metas(_dict(data.get("editmeta")).get("fields")),
+            values=dict(values),
+        )

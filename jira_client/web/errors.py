@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from jira_client.api import errors as jira_errors
+from jira_client.sessions import STORE_ERRORS, SessionStoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -112,9 +113,21 @@ def _unexpected(error: Exception):
     return render_error(page)
 
 
+def _session_store_down(error: Exception):
+    """Return a 503 page when the session store (Redis) cannot be reached."""
+    page = ErrorPage(
+        status=503, title="Temporarily unavailable",
+        message="The app cannot reach its session store just now, so it cannot tell who you are.",
+        hint="Reload in a minute. If it persists, an administrator should check the Redis server (REDIS_URL).",
+    )
+    return render_error(page)
+
+
 def register_error_pages(app: Flask) -> None:
     """Install the handlers: Jira failures, CSRF, HTTP errors, and anything unexpected."""
     app.register_error_handler(jira_errors.JiraError, _jira_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    for store_error in (SessionStoreUnavailable, *STORE_ERRORS):
+        app.register_error_handler(store_error, _session_store_down)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

@@ -1,8 +1,8 @@
 """One form per screen; validators check shape only and never call Jira."""
 
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
 
 MAX_COMMENT_CHARS = 32_000  # Jira's own limit on a comment's text is 32,767 characters
 
@@ -13,3 +13,55 @@ class CommentForm(FlaskForm):
         validators=[DataRequired("Write something first."), Length(max=MAX_COMMENT_CHARS)],
         render_kw={"rows": 5, "placeholder": "Write a comment. Markdown works: **bold**, `code`, lists, links."},
     )
+
+
+# -- the write forms whose inputs are fixed (the generated ones are in web/field_form.py) ----
+# Every write form also carries a one-time token, rendered by ``once_input`` in the template.
+
+
+class CreateForm(FlaskForm):
+    """Create an issue: the inputs come from createmeta."""
+
+
+class EditForm(FlaskForm):
+    """Edit an issue: the inputs come from editmeta; these two catch a colleague's change."""
+
+    updated = HiddenField()  # Jira's ``updated`` when the form was made
+    base = HiddenField()  # a digest of each field's value then (JSON), to tell who changed what
+
+
+class TransitionForm(FlaskForm):
+    """Move an issue through a transition whose screen asks for values."""
+
+    comment = TextAreaField("Comment", [Length(max=MAX_COMMENT_CHARS)], render_kw={"rows": 4})
+
+
+class AssignForm(FlaskForm):
+    """Assign an issue: "me", "" (nobody) or a person found by the search."""
+
+    assignee = RadioField("Assignee", choices=[], validate_choice=False)
+
+
+class LabelsForm(FlaskForm):
+    """Add labels (separated by spaces) and remove one."""
+
+    add = StringField("Add labels", [Length(max=1000)])
+    remove = HiddenField()
+
+
+class PriorityForm(FlaskForm):
+    """Change an issue's priority."""
+
+    priority = SelectField("Priority", [InputRequired("Choose a priority.")], choices=[])
+
+
+class CommentEditForm(FlaskForm):
+    """Change one's own comment."""
+
+    body = TextAreaField(
+        "Your comment", [DataRequired("Write something first."), Length(max=MAX_COMMENT_CHARS)], render_kw={"rows": 6},
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """Confirm a deletion: CSRF and the one-time token only."""

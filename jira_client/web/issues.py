@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from jira_client.api.errors import BadRequest
+from jira_client.web.drafts import take_draft
 from jira_client.web.forms import CommentForm
 from jira_client.web.jira import get_jira, login_required
 from jira_client.web.listing import PageTokens
@@ -20,7 +21,7 @@ MAX_JQL_CHARS = 2000
 @bp.get("/issues/<issue_key:key>")
 @login_required
 def show(key: str):
-    return render_issue(key, CommentForm())
+    return render_issue(key, CommentForm(data=take_draft(request.path)))
 
 
 def render_issue(key: str, form: CommentForm, status: int = 200, error=None):

@@ -8,6 +8,7 @@ from flask import current_app, g, request
 
 from jira_client.api.client import JiraClient
 from jira_client.api.transport import get_transport
+from jira_client.observability import client_options
 
 
 def current_strategy():
@@ -20,7 +21,7 @@ def get_jira() -> JiraClient:
     if "jira" not in g:
         base_url, auth = current_strategy().jira_connection()
         options = current_app.extensions["jira_client_options"]
-        g.jira = JiraClient(get_transport(), base_url, auth, **options)
+        g.jira = JiraClient(get_transport(), base_url, auth, **options, **client_options(base_url))
     return g.jira
 
 

@@ -232,3 +232,49 @@ def test_comment_body_is_sent_as_adf(jira_http, jira):
                    match=[matchers.json_params_matcher({"body": doc})])
     assert jira.add_comment("ACME-1", doc).id == "10"
     assert json.loads(jira_http.calls[0].request.body) == {"body": doc}
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand (and that each fake sleep moves)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_later_calls_get_only_what_is_left_of_the_time_budget(jira_http):
+    clock = FakeClock()
+    jira = JiraClient(create_transport(), BASE, None, time_budget=20, clock=clock, sleep=clock.sleep)
+    jira_http.get(f"{API}/myself", json={"accountId": "1"})
+    jira.myself()
+    clock.now += 14  # the first call was slow
+    jira.myself()
+    connect, read = jira_http.calls[1].request.req_kwargs["timeout"]
+    assert connect + read <= 6 + 1e-9
+
+
+def test_no_call_starts_once_the_time_budget_is_spent(jira_http):
+    clock = FakeClock()
+    jira = JiraClient(create_transport(), BASE, None, time_budget=20, clock=clock)
+    clock.now += 19.5
+    with pytest.raises(errors.TransportError) as caught:
+        jira.myself()
+    assert caught.value.timed_out and len(jira_http.calls) == 0
+
+
+@responses.activate(registry=OrderedRegistry)
+def test_a_retry_wait_that_would_overrun_the_time_budget_is_skipped():
+    clock = FakeClock()
+    jira = JiraClient(create_transport(), BASE, None, time_budget=20, clock=clock, sleep=clock.sleep,
+                      retry=RetryPolicy(attempts=3, budget=10, backoff=0))
+    responses.get(f"{API}/myself", status=503, headers={"Retry-After": "3"})
+    responses.get(f"{API}/myself", json={"accountId": "1"})
+    clock.now += 17  # 3 s left: waiting 3 s would leave nothing for the retry
+    with pytest.raises(errors.ServerError):
+        jira.myself()
+    assert len(responses.calls) == 1 and clock.now == 1017

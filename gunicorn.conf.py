@@ -1,0 +1,44 @@
+"""gunicorn settings shared by every deployment: the Procfile, the Dockerfile and the systemd unit.
+
+Workers come from ``WEB_CONCURRENCY`` (Heroku sets it per dyno size; else 2 with Redis, 1 without), each with threads,
+since a page mostly waits on Jira. The request timeout stays under Heroku's 30-second router
+limit, and Jira's timeouts and retries fit inside it (tests/production/test_gunicorn_config.py).
+Forwarded headers are believed only from ``FORWARDED_ALLOW_IPS``. The access log leaves out
+query strings: an OAuth ``code`` or ``state`` must never land in a log.
+``GUNICORN_CMD_ARGS`` (for example ``--bind 127.0.0.1:8000`` behind nginx) overrides this file.
+"""
+
+import glob
+import os
+
+HEROKU_ROUTER_TIMEOUT = 30  # seconds before Heroku's router answers H12 for a slow request
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '5000')}"
+# Several workers need Redis (the app refuses WEB_CONCURRENCY > 1 without it); one has threads.
+workers = int(os.environ.get("WEB_CONCURRENCY") or (2 if os.environ.get("REDIS_URL") else 1))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = 25
+graceful_timeout = 20
+keepalive = 5
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+
+def on_starting(server) -> None:
+    """Give multiprocess metrics an empty directory: files left by an earlier run would be summed in."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        for stale in glob.glob(os.path.join(directory, "*.db")):
+            os.remove(stale)
+
+
+def child_exit(server, worker) -> None:
+    """Drop a finished worker's metric files, as prometheus_client's multiprocess mode requires."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,155 @@
+"""The sign-in pages of multi_user mode: /login, /auth/callback, /sites, /logout, /account.
+
+The flow and its reasons are described in ``oauth.py``; these views only drive it and explain
+failures in plain words. Each failure is counted by reason (``observability.events``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Mapping
+
+import requests
+from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+
+from jira_client.api.errors import AuthError, JiraError
+from jira_client.auth.oauth import ADMIN_KEY, AUTH_KEY, NEXT_KEY, OAuthStrategy, as_jira_error, safe_next
+from jira_client.auth.tokens import TokenRecord
+from jira_client.observability import events
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("auth", __name__)
+
+
+def current_oauth() -> OAuthStrategy:
+    """Return the app's OAuth strategy (the auth blueprint exists only in multi_user mode)."""
+    return current_app.extensions["auth_strategy"]
+
+
+def _failure(status: int, title: str, message: str, detail: str = "", reason: str = "other"):
+    """Return the sign-in failure page (nothing signed in, a way to start again), counting ``reason``."""
+    events.sign_in_failed(reason)
+    return render_template("auth/error.html", title=title, message=message, detail=detail), status
+
+
+@bp.get("/login")
+def login():
+    """The "Sign in with Atlassian" button (also the way to reconnect when signed in)."""
+    strategy = current_oauth()
+    return render_template(
+        "auth/login.html", next=safe_next(request.args.get("next")), viewer=strategy.viewer(),
+        signed_out=request.args.get("signed_out") == "1",
+    )
+
+
+@bp.post("/login/start")
+def start():
+    """Remember where to go back to and send the browser to Atlassian's consent page."""
+    session[NEXT_KEY] = safe_next(request.form.get("next"))
+    strategy = current_oauth()
+    return strategy.client.authorize_redirect(redirect_uri=strategy.settings.oauth_redirect_uri)
+
+
+@bp.get("/auth/callback")
+def callback():
+    """Finish sign-in: error param first, then state, code exchange, sites, a new session id."""
+    strategy = current_oauth()
+    if request.args.get("error"):
+        strategy.client.framework.clear_state_data(session, request.args.get("state"))
+        cancelled = request.args["error"] == "access_denied"
+        return _failure(
+            400 if cancelled else 502,
+            "Sign-in cancelled" if cancelled else "Atlassian refused the sign-in",
+            "You did not allow access, so you are not signed in." if cancelled else "Atlassian could not sign you in.",
+            detail=request.args.get("error_description", "")[:300],
+            reason="access_denied" if cancelled else "code_exchange",
+        )
+    issuer = request.args.get("iss")
+    if issuer is not None and issuer.rstrip("/") != strategy.settings.atlassian_auth_url:  # RFC 9207 mix-up defence
+        strategy.client.framework.clear_state_data(session, request.args.get("state"))
+        return _failure(400, "Sign-in did not complete", "The answer did not come from Atlassian's sign-in service. Start again.",
+                        reason="state_mismatch")
+    try:
+        token = strategy.client.authorize_access_token()
+    except MismatchingStateError:
+        log.info("Sign-in callback with a missing, foreign or used state")
+        return _failure(400, "This sign-in link is no longer valid", "Sign-in links work once, in the browser that started them. Start again.",
+                        reason="state_mismatch")
+    except (OAuthError, requests.RequestException) as exc:
+        error = as_jira_error(exc)
+        log.warning("Code exchange failed: %s (%s)", type(error).__name__, error.status)
+        status = 400 if isinstance(error, AuthError) else 502
+        return _failure(status, "Sign-in did not complete", "Atlassian did not hand over your sign-in. Start again.",
+                        reason="code_exchange")
+    try:
+        sites = strategy.accessible_resources(token["access_token"])
+    except JiraError as error:
+        log.warning("Reading accessible-resources failed: %s", type(error).__name__)
+        return _failure(502, "Sign-in did not complete", "Atlassian did not list your sites. Start again.",
+                        reason="no_sites")
+    if not sites:
+        return _failure(403, "No Jira site", "Your Atlassian account gave this app access to no Jira site.",
+                        reason="no_sites")
+    return _complete_sign_in(strategy, token, sites)
+
+
+def _complete_sign_in(strategy: OAuthStrategy, token: Mapping, sites: list[dict]):
+    """Store the record, give the session a new id, then pick the site (or ask which)."""
+    next_path = safe_next(session.pop(NEXT_KEY, None))
+    strategy.forget_tokens()
+    session.pop(ADMIN_KEY, None)
+    session.pop("csrf_token", None)  # a new CSRF token for the signed-in session
+    record_id = strategy.store.create(TokenRecord.from_token(token, time.time()))
+    session[AUTH_KEY] = {"record": record_id, "sites": sites, "site": None}
+    current_app.session_interface.regenerate(session)  # after the state was consumed: no fixation
+    if len(sites) > 1:
+        return redirect(url_for("auth.sites", next=next_path))
+    try:
+        strategy.use_site(sites[0])
+    except JiraError as error:
+        strategy.forget_tokens()
+        log.warning("Reading the signed-in person failed: %s", type(error).__name__)
+        return _failure(502, "Sign-in did not complete", "Jira did not say who you are. Start again.")
+    return redirect(next_path)
+
+
+@bp.route("/sites", methods=["GET", "POST"])
+def sites():
+    """Choose the Jira site to work on, among those the grant reaches."""
+    strategy = current_oauth()
+    info = session.get(AUTH_KEY)
+    next_path = safe_next(request.values.get("next"))
+    if not isinstance(info, dict) or strategy.current_record() is None:
+        return strategy.login_redirect(next_path)
+    if request.method == "POST":
+        chosen = next((site for site in info["sites"] if site["id"] == request.form.get("site")), None)
+        if chosen is None:
+            return render_template("auth/sites.html", sites=info["sites"], current=info.get("site"), next=next_path,
+                                   error="Choose one of your sites."), 400
+        strategy.use_site(chosen)
+        return redirect(next_path)
+    return render_template("auth/sites.html", sites=info["sites"], current=info.get("site"), next=next_path, error=None)
+
+
+@bp.post("/logout")
+def logout():
+    """Delete the token record and the server-side session; the old cookie is anonymous after."""
+    strategy = current_oauth()
+    if strategy.admin_session_active():
+        log.warning("Emergency admin session ended")
+    events.signed_out((session.get(AUTH_KEY) or {}).get("account_id"))
+    strategy.forget_tokens()
+    session.clear()  # an empty session is deleted from the store and its cookie removed
+    return redirect(url_for("auth.login", signed_out=1))
+
+
+@bp.get("/account")
+def account():
+    """Who you are, which site, the scopes granted, and when the tokens and the grant run out."""
+    strategy = current_oauth()
+    if not strategy.is_signed_in() or strategy.admin_session_active():
+        return strategy.login_redirect(request.path)
+    return render_template("auth/account.html", info=session[AUTH_KEY], record=strategy.current_record())

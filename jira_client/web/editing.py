@@ -1,0 +1,258 @@
+"""Creating and editing issues with forms generated from createmeta and editmeta.
+
+Create: choose the issue type, fill in its screen, land on the new issue. Edit: only the fields
+the person changed are sent; if Jira's copy changed since the form was made, both versions are
+shown and the person decides. Rich text that Markdown cannot carry whole is edited around the
+parts it cannot carry, which are sent back exactly (``api.rich_text``); with nothing editable it
+is only shown, and never sent. Every submit is one-time (``web.once``); on any failure the form
+comes back with what was typed and Jira's field errors next to their fields.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from jira_client.api import fields, keys, rich_text
+from jira_client.api.errors import JiraError
+from jira_client.api.models import EditableIssue, FieldMeta
+from jira_client.web import field_form, form_drafts, once, viewer
+from jira_client.web.forms import CreateForm, EditForm
+from jira_client.web.jira import get_jira, login_required
+
+bp = Blueprint("editing", __name__)
+bp.add_app_template_global(viewer.known_account_id, "viewer_account_id")  # comment controls on the issue page
+
+FIELD_ERRORS_HINT = "Jira explained what it needs next to the fields below."
+
+
+class InputErrors(Exception):
+    """Form input that cannot become Jira values: ``errors`` maps field id to message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+@bp.route("/projects/<project_key:key>/issues/new", methods=["GET", "POST"])
+@form_drafts.keeps_form
+@login_required
+def new(key: str):
+    """Choose an issue type, then fill in its create screen; success leads to the new issue."""
+    jira = get_jira()
+    type_id = request.args.get("type", "")
+    if not type_id:
+        types = jira.list_create_issue_types(key)
+        if len(types) == 1:
+            return redirect(url_for("editing.new", key=key, type=types[0].id))
+        return render_template("issues/new.html", key=key, types=types, type_id="", form=None)
+    try:
+        keys.numeric_id(type_id)
+    except keys.InvalidKey:
+        abort(404)
+    metas = jira.list_create_fields(key, type_id)
+    page = {"key": key, "type_id": type_id, "metas": metas,
+            "blockers": [m for m in metas if fields.is_required_blocker(m)],
+            "skipped": [m for m in metas if fields.kind_of(m) is None and m.system not in fields.HANDLED_ELSEWHERE]}
+    if request.method == "GET":
+        viewer.learn()  # this page calls Jira anyway: learn who is here, for the issue page's controls
+        types = jira.list_create_issue_types(key)
+        draft = form_drafts.restore(field_form.list_fields(metas))
+        return _create_page(field_form.build(CreateForm, metas, data=draft), page, types=types)
+    form = field_form.build(CreateForm, metas, posted=True)
+    if _search_people(form, metas, project_key=key):
+        return _create_page(form, page)
+    if page["blockers"] or not form.validate_on_submit():
+        return _create_page(form, page, status=400)
+    try:
+        values = _jira_values(field_form.values(form, metas), metas, keep_empty=False)
+        values.update(project={"key": key}, issuetype={"id": type_id})
+        with once.Attempt() as run:
+            if run.result:
+                flash("That issue was already created: here it is.", "success")
+                return redirect(run.result)
+            created = jira.create_issue(values)
+            run.finish(url_for("issues.show", key=created))
+    except InputErrors as error:
+        field_form.add_errors(form, error.errors)
+        return _create_page(form, page, status=400)
+    except (JiraError, once.Refused) as error:
+        return form_drafts.sign_in_for(error) or _create_page(form, page, *_explain(form, error))
+    flash(f"Created {created}.", "success")
+    return redirect(url_for("issues.show", key=created))
+
+
+@bp.route("/issues/<issue_key:key>/edit", methods=["GET", "POST"])
+@form_drafts.keeps_form
+@login_required
+def edit(key: str):
+    """Edit an issue's fields; only changed ones are sent, and a colleague's change is shown first."""
+    jira = get_jira()
+    screen = EditScreen.of(jira.get_editable_issue(key))
+    current = screen.current()
+    if request.method == "GET":
+        viewer.learn()
+        draft = form_drafts.restore(field_form.list_fields(screen.metas))  # kept over a re-sign-in
+        form = screen.form(data={**current, **draft})
+        form.updated.data = draft.get("updated") or screen.issue.updated_raw
+        form.base.data = draft.get("base") or _digests(screen.metas, current)
+        return _edit_page(form, screen)
+    form = screen.form(posted=True)
+    if _search_people(form, screen.metas, issue_key=key):
+        return _edit_page(form, screen)
+    if not form.validate_on_submit():
+        return _edit_page(form, screen, status=400)
+    mine = field_form.values(form, screen.metas, screen.partial)
+    base = _parse_digests(form.base.data)
+    changed = [m for m in screen.metas
+               if fields.fingerprint(m, mine[m.id]) != base.get(m.id, fields.fingerprint(m, current[m.id]))]
+    try:
+        with once.Attempt() as run:
+            if run.result:
+                return redirect(run.result)
+            if screen.issue.updated_raw != form.updated.data:
+                return _conflict(screen, mine, current, base, changed)
+            if changed:
+                jira.update_issue(key, fields=_jira_values(mine, changed, keep_empty=True, partial=screen.partial))
+            run.finish(url_for("issues.show", key=key))
+    except InputErrors as error:
+        field_form.add_errors(form, error.errors)
+        return _edit_page(form, screen, status=400)
+    except (JiraError, once.Refused) as error:
+        return form_drafts.sign_in_for(error) or _edit_page(form, screen, *_explain(form, error))
+    flash("Saved." if changed else "Nothing had changed, so nothing was sent.", "success")
+    return redirect(url_for("issues.show", key=key))
+
+
+@dataclass(frozen=True)
+class EditScreen:
+    """What the edit form offers for one issue.
+
+    ``metas``: the fields offered (rich ones included when at least part of them is editable);
+    ``partial``: rich fields edited in parts, the rest kept exactly; ``locked``: rich fields with
+    nothing Markdown can carry, only shown.
+    """
+
+    issue: EditableIssue
+    metas: list[FieldMeta]
+    locked: list[FieldMeta]
+    partial: dict[str, tuple[rich_text.Part, ...]]
+
+    @classmethod
+    def of(cls, issue: EditableIssue) -> EditScreen:
+        settable = [m for m in issue.fields if "set" in m.operations and fields.kind_of(m) is not None]
+        lossy = [m for m in settable if not fields.is_lossless(m, issue.values.get(m.id))]
+        parts = {m.id: rich_text.split(issue.values.get(m.id)) for m in lossy}
+        partial = {field_id: split for field_id, split in parts.items() if rich_text.texts(split)}
+        locked = [m for m in lossy if m.id not in partial]
+        return cls(issue, [m for m in settable if m not in locked], locked, partial)
+
+    def current(self) -> dict:
+        """Return Jira's current values as form input."""
+        return {m.id: rich_text.SEPARATOR.join(rich_text.texts(self.partial[m.id])) if m.id in self.partial
+                else fields.to_form(m, self.issue.values.get(m.id)) for m in self.metas}
+
+    def form(self, **options) -> EditForm:
+        """Return the edit form (``options`` as for ``field_form.build``)."""
+        return field_form.build(EditForm, self.metas, partial=self.partial, **options)
+
+    def rows(self, form: EditForm) -> list:
+        """Return the form's inputs for the template."""
+        return field_form.rows(form, self.metas, self.partial)
+
+
+def _conflict(screen: EditScreen, mine: dict, current: dict, base: dict, changed: list[FieldMeta]):
+    """Show both versions: what this person changed and what changed in Jira meanwhile."""
+    metas = screen.metas
+    theirs = [m for m in metas if fields.fingerprint(m, current[m.id]) != base.get(m.id, fields.fingerprint(m, current[m.id]))]
+    differences = [
+        {"name": m.name, "mine": fields.display(m, mine[m.id]), "theirs": fields.display(m, current[m.id]),
+         "by_me": m in changed, "by_them": m in theirs}
+        for m in metas if m in changed or m in theirs
+    ]
+    form = screen.form(data={m.id: mine[m.id] if m in changed else current[m.id] for m in metas})
+    form.updated.data, form.base.data = screen.issue.updated_raw, _digests(metas, current)
+    return render_template(
+        "issues/conflict.html", issue=screen.issue, form=form, rows=screen.rows(form), locked=screen.locked,
+        differences=differences,
+    ), 409
+
+
+def _jira_values(raw: dict, metas: list[FieldMeta], keep_empty: bool, partial: dict | None = None) -> dict:
+    """Return form input as Jira values (``keep_empty``: send emptied fields, to clear them).
+
+    A rich field edited in parts is put back together around the parts kept as they were.
+
+    Raises:
+        InputErrors: some input cannot be a value of its field.
+    """
+    values, errors = {}, {}
+    for meta in metas:
+        if meta.id not in raw:
+            continue
+        try:
+            if meta.id in (partial or {}):
+                value = rich_text.join(partial[meta.id], str(raw[meta.id]).split(rich_text.SEPARATOR))
+            else:
+                value = fields.to_json(meta, raw[meta.id])
+        except fields.FieldInputError as error:
+            errors[meta.id] = str(error)
+            continue
+        if keep_empty or value not in (None, []):
+            values[meta.id] = value
+    if errors:
+        raise InputErrors(errors)
+    return values
+
+
+def _search_people(form, metas, **where) -> bool:
+    """Run the person search the person asked for (its button was pressed); return whether it ran."""
+    field_id = request.form.get("search", "")
+    meta = next((m for m in metas if m.id == field_id and fields.kind_of(m) == fields.USER), None)
+    if meta is None:
+        return False
+    query = (form[field_id + field_form.QUERY_SUFFIX].data or "").strip()
+    found = list(get_jira().search_assignable_users(query, **where)) if query else []
+    field_form.offer_people(form[field_id], meta, found)
+    if not found:
+        form[field_id + field_form.QUERY_SUFFIX].errors = [f"Nobody matching “{query}” can be chosen here."]
+    return True
+
+
+def _explain(form, error) -> tuple[int, object]:
+    """Return (status, error box) for a failed submit, with Jira's field errors put on the form."""
+    page = once.failure_page(error)
+    if isinstance(error, once.Refused):
+        return page.status, page
+    leftover = field_form.add_errors(form, error.field_errors)
+    if error.field_errors and not leftover:
+        page = replace(page, hint=FIELD_ERRORS_HINT, details=error.details)
+    return page.status, page
+
+
+def _digests(metas: list[FieldMeta], current: dict) -> str:
+    """Return the digest of each field's value as the form starts, as JSON for a hidden input."""
+    return json.dumps({m.id: fields.fingerprint(m, current[m.id]) for m in metas}, separators=(",", ":"))
+
+
+def _parse_digests(raw: str | None) -> dict[str, str]:
+    """Return the digests the form was made with; {} when missing (then compare with Jira's copy)."""
+    try:
+        parsed = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in parsed.items()} if isinstance(parsed, dict) else {}
+
+
+def _create_page(form, page: dict, status: int = 200, error=None, types=()):
+    return render_template(
+        "issues/new.html", form=form, rows=field_form.rows(form, page["metas"]), error=error, types=types, **page,
+    ), status
+
+
+def _edit_page(form, screen: EditScreen, status: int = 200, error=None):
+    return render_template(
+        "issues/edit.html", form=form, issue=screen.issue, rows=screen.rows(form), locked=screen.locked, error=error,
+    ), status

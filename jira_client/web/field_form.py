@@ -1,0 +1,172 @@
+"""Forms generated from Jira's field metadata, for the create, edit and transition screens.
+
+``build(base, metas, ...)`` makes a form (a subclass of ``base``) with one WTForms field per field this app can edit
+(see ``jira_client.api.fields``), named by Jira's field id so Jira's own field errors land next
+to the right input. A person picker is a select plus a ``<id>__query`` text input and a search
+button, which works without JavaScript: the view fills the select with matches and re-renders.
+
+Rich text that Markdown cannot carry whole is edited in parts (``partial``, from
+``api.rich_text.split``): one ``<id>__part<n>`` text area per editable part, shown between the
+parts kept as they are; the field's form value is the parts' texts joined by ``rich_text.SEPARATOR``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from flask_wtf import FlaskForm
+from wtforms import Field, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from jira_client.api import fields, rich_text
+from jira_client.api.models import FieldMeta, User
+
+QUERY_SUFFIX = "__query"
+PART_SUFFIX = "__part"
+MAX_TEXT_CHARS = 32_000  # Jira's limit on a text field is 32,767 characters
+REQUIRED = "Jira needs a value here."
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A part of a rich text edited in parts: a text area, or a kept document shown as it is."""
+
+    field: Field | None = None
+    doc: dict | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One field as a template renders it."""
+
+    meta: FieldMeta
+    kind: str
+    field: Field | None
+    query: Field | None = None
+    hint: str = ""
+    pieces: tuple[Piece, ...] = ()
+
+
+HINTS = {
+    fields.LABELS: "Separate labels with spaces.",
+    fields.RICH: "Markdown works: **bold**, _italic_, `code`, lists, links.",
+    fields.DATETIME: "In UTC.",
+    fields.PARENT: "The key of the parent issue, such as ACME-12.",
+}
+
+
+def build(base: type[FlaskForm], metas: Sequence[FieldMeta], *, data: dict[str, Any] | None = None,
+          posted: bool = False, partial: dict[str, tuple[rich_text.Part, ...]] | None = None) -> FlaskForm:
+    """Return a form of class ``base`` plus one input per editable field in ``metas``.
+
+    ``data`` gives starting values (form input, as ``fields.to_form`` makes it); ``posted``
+    reads the request's form instead; ``partial`` names rich fields edited in parts.
+    """
+    attributes: dict[str, Field] = {}
+    data = dict(data or {})
+    for field_id, parts in (partial or {}).items():
+        texts = str(data.pop(field_id, "") or "").split(rich_text.SEPARATOR)
+        for number, text in enumerate(rich_text.texts(parts)):
+            name = f"{field_id}{PART_SUFFIX}{number}"
+            attributes[name] = TextAreaField(f"Part {number + 1}", [Length(max=MAX_TEXT_CHARS)], render_kw={"rows": 5})
+            data.setdefault(name, texts[number] if number < len(texts) else "")
+    for meta in metas:
+        kind = fields.kind_of(meta)
+        if meta.id in (partial or {}):
+            continue
+        if kind is not None:
+            attributes[meta.id] = _field(meta, kind)
+            if kind == fields.USER:
+                attributes[meta.id + QUERY_SUFFIX] = StringField(f"Find a person for {meta.name}")
+    form_class = type(base.__name__, (base,), attributes)
+    form = form_class(data=data) if posted else form_class(formdata=None, data=data)
+    for meta in metas:
+        if fields.kind_of(meta) == fields.USER:
+            offer_people(form[meta.id], meta, [])
+    return form
+
+
+def rows(form: FlaskForm, metas: Sequence[FieldMeta], partial: dict[str, tuple[rich_text.Part, ...]] | None = None) -> list[Row]:
+    """Return the form's generated inputs in screen order, for the template."""
+    found = []
+    for meta in metas:
+        if meta.id in (partial or {}):
+            found.append(Row(meta, fields.RICH, None, hint=HINTS[fields.RICH], pieces=_pieces(form, meta.id, partial[meta.id])))
+        elif meta.id in form._fields:
+            found.append(Row(meta, fields.kind_of(meta), form[meta.id], form._fields.get(meta.id + QUERY_SUFFIX),
+                             HINTS.get(fields.kind_of(meta), "")))
+    return found
+
+
+def list_fields(metas: Sequence[FieldMeta]) -> tuple[str, ...]:
+    """Return the ids of the fields whose input is a list (several checkboxes)."""
+    return tuple(m.id for m in metas if fields.kind_of(m) == fields.MULTI)
+
+
+def values(form: FlaskForm, metas: Sequence[FieldMeta], partial: dict[str, tuple[rich_text.Part, ...]] | None = None) -> dict[str, Any]:
+    """Return the form input of every generated field, by field id (parts joined for partial fields)."""
+    found = {meta.id: form[meta.id].data for meta in metas if meta.id in form._fields}
+    for field_id, parts in (partial or {}).items():
+        count = len(rich_text.texts(parts))
+        found[field_id] = rich_text.SEPARATOR.join(form[f"{field_id}{PART_SUFFIX}{n}"].data or "" for n in range(count))
+    return found
+
+
+def add_errors(form: FlaskForm, errors: dict[str, str]) -> dict[str, str]:
+    """Put Jira's field errors next to their inputs; return those that have no input here."""
+    leftover = {}
+    for field_id, message in errors.items():
+        if field_id in form._fields and field_id != "csrf_token":
+            form[field_id].errors = [*form[field_id].errors, message]
+        else:
+            leftover[field_id] = message
+    return leftover
+
+
+def _pieces(form: FlaskForm, field_id: str, parts: tuple[rich_text.Part, ...]) -> tuple[Piece, ...]:
+    """Return the parts of a rich field in order: text areas for the editable ones, documents for the rest."""
+    numbers = iter(range(len(parts)))
+    return tuple(Piece(doc=part.doc) if part.text is None else Piece(field=form[f"{field_id}{PART_SUFFIX}{next(numbers)}"])
+                 for part in parts)
+
+
+def select_choices(pairs: Sequence[tuple[str, str]]) -> list[SelectChoice]:
+    """Return (value, label) pairs as WTForms choices (tuples are deprecated from WTForms 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _field(meta: FieldMeta, kind: str) -> Field:
+    """Return the unbound WTForms field for one Jira field."""
+    label = meta.name + (" *" if meta.required and not meta.has_default else "")
+    checks = [InputRequired(REQUIRED)] if meta.required and not meta.has_default else []
+    empty = "— Jira's default —" if meta.has_default else "— None —"
+    if kind == fields.RICH:
+        return TextAreaField(label, checks + [Length(max=MAX_TEXT_CHARS)], render_kw={"rows": 8})
+    if kind in (fields.SELECT, fields.CASCADE):
+        return SelectField(label, checks, choices=select_choices([("", empty)] + fields.choices(meta)), default="")
+    if kind == fields.MULTI:
+        return SelectMultipleField(label, checks, choices=select_choices(fields.choices(meta)),
+                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    if kind == fields.USER:
+        return SelectField(label, checks, choices=select_choices([("", empty)]), validate_choice=False, default="")
+    input_types = {fields.DATE: "date", fields.DATETIME: "datetime-local"}
+    render_kw = {"type": input_types[kind]} if kind in input_types else {}
+    if kind == fields.NUMBER:
+        render_kw["inputmode"] = "decimal"
+    if kind == fields.TEXT:
+        checks.append(Length(max=255 if meta.system == "summary" else MAX_TEXT_CHARS))
+    return StringField(label, checks, render_kw=render_kw)
+
+
+def offer_people(field: SelectField, meta: FieldMeta, found: list[User]) -> None:
+    """Offer the chosen person (if any) and a search's matches in a person picker."""
+    offered = [(choice.value, choice.label) for choice in field.choices]
+    chosen = field.data or ""
+    if chosen:
+        offered.append((chosen, fields.display(meta, chosen)))
+    offered += [(fields.user_choice(u.account_id, u.display_name), u.display_name) for u in found]
+    field.choices = select_choices(list(dict(offered).items()))
+    if not chosen and len(found) == 1:
+        field.data = fields.user_choice(found[0].account_id, found[0].display_name)

@@ -1,0 +1,225 @@
+"""Moving an issue along: transitions, assignee, labels and priority.
+
+The issue page posts small one-time forms here. A transition without a screen is sent at once;
+one with a screen (resolution, comment) opens its form, built from ``expand=transitions.fields``.
+A failed submit shows its form again, with what was typed and Jira's reasons in plain words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from jira_client.api import adf, fields, keys
+from jira_client.api.errors import BadRequest, JiraError
+from jira_client.api.models import FieldMeta
+from jira_client.web import field_form, form_drafts, once, viewer
+from jira_client.web.errors import ErrorPage
+from jira_client.web.forms import AssignForm, LabelsForm, PriorityForm, TransitionForm
+from jira_client.web.jira import get_jira, login_required
+
+bp = Blueprint("workflow", __name__)
+
+ME, NOBODY = "me", ""
+NOT_OFFERED = ErrorPage(
+    409, "Not possible now", "Jira does not offer this transition for the issue any more.",
+    "Someone may have moved it meanwhile. Go back to the issue to see where it stands.",
+)
+
+
+@bp.route("/issues/<issue_key:key>/transitions/<transition_id>", methods=["GET", "POST"])
+@form_drafts.keeps_form
+@login_required
+def transition(key: str, transition_id: str):
+    """Move an issue: at once without a screen, or through its screen's form."""
+    _check_id(transition_id)
+    earlier = once.earlier_result() if request.method == "POST" else None
+    if earlier:
+        return redirect(earlier)
+    if request.method == "POST" and not request.form.get("screen"):
+        return _quick_transition(key, transition_id)
+    screens = get_jira().list_transitions(key, transition_id)
+    if not screens:
+        return _transition_page(key, None, TransitionForm(), status=409, error=NOT_OFFERED)
+    screen = screens[0]
+    metas = [m for m in screen.fields if m.system != "comment"]
+    posted = request.method == "POST"
+    form = field_form.build(TransitionForm, metas, posted=posted,
+                            data=None if posted else form_drafts.restore(field_form.list_fields(metas)))
+    blocked = any(fields.is_required_blocker(m) for m in metas)
+    if request.method == "GET" or blocked or not form.validate_on_submit():
+        return _transition_page(key, screen, form, status=200 if request.method == "GET" else 400)
+    try:
+        typed = field_form.values(form, metas)
+        values = {m.id: fields.to_json(m, typed[m.id]) for m in metas if m.id in typed}
+        with once.Attempt() as run:
+            if run.result:
+                return redirect(run.result)
+            get_jira().transition_issue(key, transition_id, fields=_present(values), update=_comment(form.comment.data))
+            run.finish(url_for("issues.show", key=key))
+    except fields.FieldInputError as error:
+        return _transition_page(key, screen, form, status=400, error=ErrorPage(400, "Check the values", str(error)))
+    except (JiraError, once.Refused) as error:
+        signing_in = form_drafts.sign_in_for(error)
+        if signing_in is not None:
+            return signing_in
+        page = _plain_words(key, screen.transition.name, error)
+        field_form.add_errors(form, getattr(error, "field_errors", {}))
+        return _transition_page(key, screen, form, status=page.status, error=page)
+    status = screen.transition.to.name if screen.transition.to else screen.transition.name
+    flash(f"{key} moved to {status}.", "success")
+    return redirect(url_for("issues.show", key=key))
+
+
+def _quick_transition(key: str, transition_id: str):
+    """Send a transition that needs no values; open its form if Jira asks for some after all."""
+    try:
+        with once.Attempt() as run:
+            if run.result:
+                return redirect(run.result)
+            get_jira().transition_issue(key, transition_id)
+            run.finish(url_for("issues.show", key=key))
+    except BadRequest as error:
+        screens = get_jira().list_transitions(key, transition_id)
+        screen = screens[0] if screens else None
+        form = field_form.build(TransitionForm, [m for m in screen.fields if m.system != "comment"] if screen else [])
+        field_form.add_errors(form, error.field_errors)
+        page = _plain_words(key, screen.transition.name if screen else "", error)
+        return _transition_page(key, screen, form, status=400, error=page)
+    except once.Refused as refusal:
+        flash(refusal.page.message + " " + refusal.page.hint, "error")
+        return redirect(url_for("issues.show", key=key))
+    flash(f"{key} moved on.", "success")
+    return redirect(url_for("issues.show", key=key))
+
+
+@bp.route("/issues/<issue_key:key>/assignee", methods=["GET", "POST"])
+@login_required
+def assign(key: str):
+    """Assign an issue to me, to nobody, or to someone found by the search."""
+    query = request.args.get("q", "").strip()[:100]
+    form = AssignForm()
+    people = get_jira().search_assignable_users(query, issue_key=key) if query and request.method == "GET" else ()
+    chosen = [(form.assignee.data, fields.display(_PERSON, form.assignee.data))] if "|" in (form.assignee.data or "") else []
+    form.assignee.choices = field_form.select_choices([(ME, "Me"), (NOBODY, "Nobody (unassigned)")] + chosen + [
+        (fields.user_choice(p.account_id, p.display_name), p.display_name) for p in people])
+    if request.method == "GET" or not form.validate_on_submit():
+        return _assign_page(key, form, query, people, status=200 if request.method == "GET" else 400)
+    choice = form.assignee.data or NOBODY
+    try:
+        with once.Attempt() as run:
+            if run.result:
+                return redirect(run.result)
+            account_id = viewer.account_id() if choice == ME else (choice.partition("|")[0] or None)
+            get_jira().assign_issue(key, account_id)
+            run.finish(url_for("issues.show", key=key))
+    except (JiraError, once.Refused) as error:
+        page = once.failure_page(error)
+        return _assign_page(key, form, query, people, status=page.status, error=page)
+    flash(f"{key} is now unassigned." if choice == NOBODY else f"{key} was assigned.", "success")
+    return redirect(url_for("issues.show", key=key))
+
+
+@bp.route("/issues/<issue_key:key>/labels", methods=["GET", "POST"])
+@login_required
+def labels(key: str):
+    """Add labels (separated by spaces) to an issue, or remove one."""
+    form = LabelsForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        return _labels_page(key, form, status=200 if request.method == "GET" else 400)
+    try:
+        ops = [{"add": label} for label in fields.to_json(_LABELS, form.add.data)]
+        ops += [{"remove": label} for label in fields.to_json(_LABELS, form.remove.data)]
+        with once.Attempt() as run:
+            if run.result:
+                return redirect(run.result)
+            if ops:
+                get_jira().update_issue(key, update={"labels": ops})
+            run.finish(url_for("issues.show", key=key))
+    except fields.FieldInputError as error:
+        return _labels_page(key, form, status=400, error=ErrorPage(400, "Check the labels", str(error)))
+    except (JiraError, once.Refused) as error:
+        page = once.failure_page(error)
+        return _labels_page(key, form, status=page.status, error=page)
+    flash("Labels saved." if ops else "No label was given, so nothing changed.", "success")
+    return redirect(url_for("issues.show", key=key))
+
+
+@bp.route("/issues/<issue_key:key>/priority", methods=["GET", "POST"])
+@login_required
+def priority(key: str):
+    """Change an issue's priority to one Jira's editmeta allows."""
+    issue = get_jira().get_editable_issue(key)
+    meta = next((m for m in issue.fields if m.id == "priority" and "set" in m.operations), None)
+    form = PriorityForm()
+    form.priority.choices = field_form.select_choices(fields.choices(meta) if meta else [])
+    if request.method == "GET":
+        form.priority.data = fields.to_form(meta, issue.values.get("priority")) if meta else ""
+    if meta is None or request.method == "GET" or not form.validate_on_submit():
+        return _priority_page(key, form, meta, status=200 if request.method == "GET" or meta is None else 400)
+    try:
+        with once.Attempt() as run:
+            if run.result:
+                return redirect(run.result)
+            get_jira().update_issue(key, fields={"priority": {"id": form.priority.data}})
+            run.finish(url_for("issues.show", key=key))
+    except (JiraError, once.Refused) as error:
+        page = once.failure_page(error)
+        return _priority_page(key, form, meta, status=page.status, error=page)
+    flash("Priority changed.", "success")
+    return redirect(url_for("issues.show", key=key))
+
+
+_LABELS = FieldMeta(id="labels", name="Labels", required=False, type="array", items="string", system="labels")
+_PERSON = FieldMeta(id="assignee", name="Assignee", required=False, type="user", system="assignee")
+
+
+def _check_id(value: str) -> None:
+    """Answer 404 for a transition id that cannot be one of Jira's."""
+    try:
+        keys.numeric_id(value)
+    except keys.InvalidKey:
+        abort(404)
+
+
+def _present(values: dict) -> dict:
+    """Return the values that were filled in."""
+    return {k: v for k, v in values.items() if v not in (None, [])}
+
+
+def _comment(text: str | None) -> dict:
+    """Return the ``update`` that adds a comment with the transition, or {} without one."""
+    if not (text or "").strip():
+        return {}
+    return {"comment": [{"add": {"body": adf.from_markdown(text)}}]}
+
+
+def _plain_words(key: str, name: str, error) -> ErrorPage:
+    """Return a failed transition's explanation, in the words of someone moving the issue."""
+    page = once.failure_page(error)
+    if isinstance(error, BadRequest):
+        return replace(page, title=f"Jira needs more before {key} can move to {name or 'its next status'}",
+                       message="See the notes next to the fields below.", hint="", details=error.details)
+    return page
+
+
+def _transition_page(key, screen, form, status=200, error=None):
+    metas = [m for m in screen.fields if m.system != "comment"] if screen else []
+    return render_template(
+        "issues/transition.html", key=key, screen=screen, form=form, rows=field_form.rows(form, metas), error=error,
+        blockers=[m for m in metas if fields.is_required_blocker(m)],
+        has_comment=bool(screen and any(m.system == "comment" for m in screen.fields)),
+    ), status
+
+
+def _assign_page(key, form, query, people, status=200, error=None):
+    return render_template("issues/assign.html", key=key, form=form, query=query, people=people, error=error), status
+
+
+def _labels_page(key, form, status=200, error=None):
+    return render_template("issues/labels.html", key=key, form=form, error=error), status
+
+
+def _priority_page(key, form, meta, status=200, error=None):
+    return render_template("issues/priority.html", key=key, form=form, meta=meta, error=error), status

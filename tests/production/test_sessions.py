@@ -1,0 +1,117 @@
+"""Session lifetimes enforced on the server, the body size limit, and the Redis connection options."""
+
+from __future__ import annotations
+
+import pytest
+from flask import session
+from redis.connection import SSLConnection
+
+from jira_client import security
+from jira_client.sessions import redis_client
+from tests.conftest import make_app
+from tests.production.conftest import quick_redis
+
+START = 1_800_000_000
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A frozen clock for the session limits: set ``clock.now``."""
+
+    class Clock:
+        now = START
+
+    monkeypatch.setattr(security, "_now", lambda: Clock.now)
+    return Clock
+
+
+def session_app(tmp_path, **overrides):
+    """Return a test app whose /_remember writes the session and /_recall reads it."""
+    app = make_app(tmp_path, SESSION_IDLE_MINUTES="30", SESSION_MAX_HOURS="12", **overrides)
+
+    @app.get("/_remember")
+    def remember():
+        session["note"] = "kept"
+        return "ok"
+
+    @app.get("/_recall")
+    def recall():
+        return {"note": session.get("note"), "auth_time": session.get("auth_time"), "last_seen": session.get("last_seen")}
+
+    return app
+
+
+def test_a_session_records_when_it_began_and_was_last_used_as_ints(tmp_path, clock):
+    client = session_app(tmp_path).test_client()
+    client.get("/_remember")
+    clock.now = START + 60
+
+    assert client.get("/_recall").json == {"note": "kept", "auth_time": START, "last_seen": START}
+    assert client.get("/_recall").json["last_seen"] == START + 60
+
+
+def test_a_session_idle_past_the_limit_is_cleared(tmp_path, clock):
+    client = session_app(tmp_path).test_client()
+    client.get("/_remember")
+    clock.now = START + 29 * 60
+    assert client.get("/_recall").json["note"] == "kept"
+
+    clock.now += 30 * 60 + 1
+    assert client.get("/_recall").json["note"] is None
+
+
+def test_a_session_used_all_along_still_ends_at_the_absolute_limit(tmp_path, clock):
+    client = session_app(tmp_path).test_client()
+    client.get("/_remember")
+    while clock.now < START + 12 * 3600:
+        assert client.get("/_recall").json["note"] == "kept"
+        clock.now += 25 * 60
+
+    assert client.get("/_recall").json["note"] is None
+
+
+@pytest.mark.redis
+def test_the_store_expiry_is_the_idle_limit(tmp_path, machine_redis, key_prefix):
+    app = session_app(tmp_path, SESSION_TYPE=None, REDIS_URL=machine_redis, SESSION_KEY_PREFIX=key_prefix)
+    app.test_client().get("/_remember")
+    keys = list(quick_redis(machine_redis).scan_iter(f"{key_prefix}*"))
+
+    assert len(keys) == 1
+    assert 0 < quick_redis(machine_redis).ttl(keys[0]) <= 30 * 60
+
+
+def test_a_body_over_max_content_length_gets_a_clear_413_page(tmp_path):
+    client = make_app(tmp_path, MAX_CONTENT_LENGTH="4096").test_client()
+    response = client.post("/issues/ACME-1/comments", data={"body": "x" * 5000})
+
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+
+
+def test_the_default_body_limit_is_one_megabyte(app):
+    assert app.config["MAX_CONTENT_LENGTH"] == 1024 * 1024
+
+
+@pytest.mark.parametrize(("verify", "cert_reqs"), [(True, "required"), (False, "none")])
+def test_rediss_urls_use_tls_and_check_the_certificate_unless_told_not_to(verify, cert_reqs):
+    client = redis_client("rediss://:secret@redis.example.test:6380/0", tls_verify=verify)
+    options = client.connection_pool.connection_kwargs
+
+    assert client.connection_pool.connection_class is SSLConnection
+    assert (options["ssl_cert_reqs"], options["ssl_check_hostname"]) == (cert_reqs, verify)
+
+
+def test_plain_redis_urls_and_every_client_fail_fast():
+    options = redis_client("redis://127.0.0.1:6379/2").connection_pool.connection_kwargs
+
+    assert "ssl_cert_reqs" not in options
+    assert options["socket_timeout"] <= 2 and options["socket_connect_timeout"] <= 2
+    assert options["retry"].get_retries() <= 1
+
+
+def test_redis_tls_verify_reaches_the_session_client(tmp_path):
+    app = make_app(tmp_path, SESSION_TYPE=None, REDIS_URL="rediss://redis.example.test:6380", REDIS_TLS_VERIFY="false")
+    options = app.extensions["redis"].connection_pool.connection_kwargs
+
+    assert options["ssl_cert_reqs"] == "none"
+    assert app.config["SESSION_REDIS"] is app.extensions["redis"]

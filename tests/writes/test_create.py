@@ -1,0 +1,139 @@
+"""Creating issues against the sandbox: every field kind, Jira's field errors, one issue per submit."""
+
+from __future__ import annotations
+
+import threading
+
+import requests
+
+from tests.integration.conftest import reset_stats, set_faults
+from tests.writes.conftest import admin_get, page, titled, token, writes
+
+NEW_BUG = "/projects/OPS/issues/new?type=10002"  # OPS bugs: cascading select, datetime, select, environment
+NEW_TASK = "/projects/ACME/issues/new?type=10001"  # ACME tasks: number, multi select, text and textarea fields
+
+
+def test_the_type_is_chosen_from_createmeta(writer, sandbox):
+    html = page(writer.client, "/projects/OPS/issues/new")
+    for name, type_id in [("Task", "10001"), ("Bug", "10002"), ("Story", "10003"), ("Epic", "10004")]:
+        assert f'href="/projects/OPS/issues/new?type={type_id}">{name}</a>' in html
+
+
+def test_create_with_every_field_kind_lands_on_the_new_issue(writer, sandbox):
+    html = page(writer.client, NEW_BUG)
+    response = writer.client.post(NEW_BUG, data={
+        "once": token(html, NEW_BUG), "summary": "Cache stampede on login", "description": "Seen **twice** today",
+        "environment": "prod-eu", "priority": "2", "labels": "cache login", "duedate": "2026-12-24",
+        "components": ["10004", "10005"], "fixVersions": ["10003"], "parent": "OPS-1",
+        "customfield_10032": "10120:10121", "customfield_10022": "2026-12-01T09:30", "customfield_10030": "10100",
+        "assignee": "712020:00000000-0000-4000-8000-000000000b0b|Bob Brown",
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    key = response.headers["Location"].rsplit("/", 1)[1]
+    fields = admin_get(sandbox, f"issue/{key}")["fields"]
+    assert fields["summary"] == "Cache stampede on login"
+    assert fields["description"]["content"][0]["content"][1] == {"type": "text", "text": "twice", "marks": [{"type": "strong"}]}
+    assert fields["priority"]["id"] == "2" and fields["labels"] == ["cache", "login"] and fields["duedate"] == "2026-12-24"
+    assert [c["id"] for c in fields["components"]] == ["10004", "10005"] and fields["fixVersions"][0]["id"] == "10003"
+    assert fields["parent"]["key"] == "OPS-1"
+    assert fields["customfield_10032"]["child"]["value"] == "Frankfurt"
+    assert fields["customfield_10022"] == "2026-12-01T09:30:00.000+0000"
+    assert fields["customfield_10030"]["value"] == "Critical"
+    assert fields["assignee"]["displayName"] == "Bob Brown"
+    assert "Created " + key in page(writer.client, f"/issues/{key}")
+
+
+def test_number_multi_select_and_text_fields(writer, sandbox):
+    html = page(writer.client, NEW_TASK)
+    response = writer.client.post(NEW_TASK, data={
+        "once": token(html, NEW_TASK), "summary": "Estimate me", "customfield_10016": "2.5",
+        "customfield_10031": ["10110", "10112"], "customfield_10034": "CUST-77", "customfield_10035": "- one\n- two",
+        "customfield_10015": "2026-11-30",
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    fields = admin_get(sandbox, f"issue/{response.headers['Location'].rsplit('/', 1)[1]}")["fields"]
+    assert fields["customfield_10016"] == 2.5
+    assert [o["value"] for o in fields["customfield_10031"]] == ["Web", "Android"]
+    assert fields["customfield_10034"] == "CUST-77"
+    assert fields["customfield_10035"]["content"][0]["type"] == "bulletList"
+    assert fields["customfield_10015"] == "2026-11-30"
+
+
+def test_jiras_field_errors_appear_next_to_their_fields_with_the_input_kept(writer, sandbox):
+    html = page(writer.client, NEW_BUG)
+    response = writer.client.post(NEW_BUG, data={
+        "once": token(html, NEW_BUG), "summary": "Wrong parent", "parent": "OPS-99999", "description": "keep me",
+    })
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    parent = html[html.index('id="parent"'):]
+    assert "Could not find issue by id or key." in parent[:800]
+    assert "keep me</textarea>" in html and 'value="Wrong parent"' in html
+    assert not titled(sandbox, "OPS", "Wrong parent")
+
+
+def test_our_own_checks_come_before_any_write(writer, sandbox):
+    html = page(writer.client, NEW_BUG)
+    reset_stats(sandbox)
+    response = writer.client.post(NEW_BUG, data={"once": token(html, NEW_BUG), "summary": "",
+                                                 "customfield_10022": "next tuesday"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Jira needs a value here." in html and "YYYY-MM-DD HH:MM" not in html  # required first: no write at all
+    assert writes(sandbox, "POST", "/issue") == 0
+
+
+def test_a_required_field_we_cannot_edit_gives_a_clear_message_not_a_broken_form(writer, sandbox):
+    html = page(writer.client, "/projects/WEB/issues/new?type=10004")
+    assert "This issue type cannot be created here." in html and "“Team”" in html
+    assert 'class="write-form"' not in html
+
+
+def test_the_person_picker_searches_without_javascript(writer, sandbox):
+    html = page(writer.client, NEW_BUG)
+    sent = token(html, NEW_BUG)
+    response = writer.client.post(NEW_BUG, data={"once": sent, "summary": "Pick someone", "search": "assignee",
+                                                 "assignee__query": "bo"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<option selected value="712020:00000000-0000-4000-8000-000000000b0b|Bob Brown">Bob Brown</option>' in html
+    assert 'value="Pick someone"' in html and not titled(sandbox, "OPS", "Pick someone")
+    response = writer.client.post(NEW_BUG, data={"once": token(html, NEW_BUG), "summary": "Pick someone",
+                                                 "assignee": "712020:00000000-0000-4000-8000-000000000b0b|Bob Brown"})
+    assert response.status_code == 302
+    key = titled(sandbox, "OPS", "Pick someone")[0]
+    assert admin_get(sandbox, f"issue/{key}")["fields"]["assignee"]["displayName"] == "Bob Brown"
+
+
+def test_a_double_submit_creates_exactly_one_issue(writer, sandbox):
+    html = page(writer.client, NEW_BUG)
+    data = {"once": token(html, NEW_BUG), "summary": "Clicked twice"}
+    first, second = writer.client.post(NEW_BUG, data=data), writer.client.post(NEW_BUG, data=data)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(titled(sandbox, "OPS", "Clicked twice")) == 1
+
+
+def test_two_simultaneous_submits_of_one_form_create_one_issue(sandbox, serve, tmp_path):
+    from tests.writes.conftest import single_user_app
+
+    url = serve(single_user_app(sandbox, tmp_path))
+    browser = requests.Session()
+    html = browser.get(url + NEW_BUG, timeout=10).text
+    data = {"once": token(html, NEW_BUG), "summary": "Raced twice"}
+    set_faults(sandbox, {"path": r"/rest/api/3/issue$", "method": "POST", "latency_ms": 300})
+    start, answers = threading.Barrier(2), []
+
+    def post():
+        start.wait()
+        answers.append(browser.post(url + NEW_BUG, data=data, allow_redirects=False, timeout=30))
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    set_faults(sandbox)
+    assert [a.status_code for a in answers] == [302, 302]
+    assert answers[0].headers["Location"] == answers[1].headers["Location"]
+    assert len(titled(sandbox, "OPS", "Raced twice")) == 1

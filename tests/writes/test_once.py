@@ -1,0 +1,120 @@
+"""One-time tokens: bound to one form and one person, claimed atomically, remembered after use."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from cachelib import SimpleCache
+
+from jira_client.api.errors import ServerError, TransportError
+from jira_client.web import once
+from tests.conftest import make_app
+
+
+@pytest.fixture
+def app(tmp_path):
+    return make_app(tmp_path)
+
+
+def submit(app, path: str, sent: str, write=lambda run: run.finish("/done")):
+    """Run one Attempt as a POST to ``path`` carrying ``sent``; return its result or raise."""
+    with app.test_request_context(path, method="POST", data={"once": sent}):
+        with once.Attempt() as run:
+            if run.result:
+                return ("repeat", run.result)
+            write(run)
+            return ("ran", None)
+
+
+def new_token(app, action: str) -> str:
+    with app.test_request_context("/"):
+        return once.token(action)
+
+
+def test_a_token_runs_once_and_its_repeat_goes_to_the_result(app):
+    sent = new_token(app, "/issues/ACME-1/labels")
+    assert submit(app, "/issues/ACME-1/labels", sent) == ("ran", None)
+    assert submit(app, "/issues/ACME-1/labels", sent) == ("repeat", "/done")
+
+
+def test_the_query_of_the_action_does_not_matter(app):
+    sent = new_token(app, "/projects/ACME/issues/new?type=10001")
+    assert submit(app, "/projects/ACME/issues/new?type=10001", sent) == ("ran", None)
+
+
+@pytest.mark.parametrize("sent", ["", "garbage", "WyJ4Il0.forged.sig"])
+def test_a_missing_or_forged_token_is_refused(app, sent):
+    with pytest.raises(once.Refused) as refused:
+        submit(app, "/issues/ACME-1/labels", sent)
+    assert refused.value.page.status == 409
+
+
+def test_a_token_is_good_for_its_own_form_only(app):
+    sent = new_token(app, "/issues/ACME-1/labels")
+    with pytest.raises(once.Refused):
+        submit(app, "/issues/ACME-2/labels", sent)
+
+
+def test_a_token_from_another_app_secret_is_refused(app, tmp_path):
+    other = make_app(tmp_path, SECRET_KEY="another-secret")
+    with pytest.raises(once.Refused):
+        submit(app, "/issues/ACME-1/labels", new_token(other, "/issues/ACME-1/labels"))
+
+
+def fail_with(error):
+    def write(run):
+        raise error
+    return write
+
+
+def test_after_jira_refused_a_repeat_is_told_nothing_was_saved(app):
+    sent = new_token(app, "/x")
+    with pytest.raises(ServerError):
+        submit(app, "/x", sent, fail_with(ServerError(status=503)))
+    with pytest.raises(once.Refused) as refused:
+        submit(app, "/x", sent)
+    assert "nothing was saved" in refused.value.page.message
+
+
+def test_after_no_answer_a_repeat_is_refused_because_it_may_have_been_saved(app):
+    sent = new_token(app, "/x")
+    with pytest.raises(TransportError):
+        submit(app, "/x", sent, fail_with(TransportError(timed_out=True)))
+    with pytest.raises(once.Refused) as refused:
+        submit(app, "/x", sent)
+    assert "may have been saved" in refused.value.page.message
+
+
+def test_an_optional_attempt_without_a_token_runs_unprotected(app):
+    with app.test_request_context("/x", method="POST", data={}):
+        with once.Attempt(optional=True) as run:
+            assert run.result is None
+
+
+@pytest.mark.parametrize("make_store", [
+    lambda tmp_path: once.FileStore(str(tmp_path / "once")),
+    lambda tmp_path: once.CacheStore(SimpleCache()),
+])
+def test_only_one_of_many_simultaneous_claims_wins(tmp_path, make_store):
+    store, winners, start = make_store(tmp_path), [], threading.Barrier(16)
+
+    def claim():
+        start.wait()
+        if store.claim("once:abc"):
+            winners.append(1)
+
+    threads = [threading.Thread(target=claim) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(winners) == 1
+    store.put("once:abc", "done:/x")
+    assert store.get("once:abc") == "done:/x" and not store.claim("once:abc")
+
+
+def test_the_store_follows_the_session_backend(tmp_path):
+    assert isinstance(make_app(tmp_path).extensions[once.STORE_KEY], once.CacheStore)
+    on_disk = make_app(tmp_path, SESSION_TYPE=None, SESSION_CACHELIB=None)
+    assert isinstance(on_disk.extensions[once.STORE_KEY], once.FileStore)

@@ -1,0 +1,104 @@
+"""Transitions, assignee, labels and priority from the issue page, against the sandbox."""
+
+from __future__ import annotations
+
+from jira_client.api import adf
+from tests.integration.conftest import jira_calls, reset_stats
+from tests.writes.conftest import admin_get, form_data, page, token, writes
+
+ADMIN_ID = "712020:00000000-0000-4000-8000-0000000000ad"
+BOB = "712020:00000000-0000-4000-8000-000000000b0b|Bob Brown"
+
+
+def test_the_issue_page_offers_jiras_transitions_and_stays_one_call(writer, sandbox):
+    reset_stats(sandbox)
+    html = page(writer.client, "/issues/OPS-8")
+    assert sum(r["count"] for r in jira_calls(sandbox)) == 1
+    assert 'action="/issues/OPS-8/transitions/21"' in html  # no screen: a button
+    assert 'href="/issues/OPS-8/transitions/41">Done…</a>' in html  # a screen: opens its form
+    assert 'href="/issues/OPS-8/edit"' in html
+
+
+def test_a_transition_without_a_screen_is_one_click(writer, sandbox):
+    html = page(writer.client, "/issues/OPS-8")
+    response = writer.client.post("/issues/OPS-8/transitions/21", data={"once": token(html, "/issues/OPS-8/transitions/21")})
+    assert response.status_code == 302
+    assert admin_get(sandbox, "issue/OPS-8")["fields"]["status"]["name"] == "In Progress"
+
+
+def test_a_transition_that_needs_a_resolution_opens_a_form_and_explains_whats_missing(writer, sandbox):
+    action = "/issues/OPS-9/transitions/41"
+    html = page(writer.client, action)
+    assert 'name="resolution"' in html and 'name="comment"' in html
+    data = form_data(html, action)
+    response = writer.client.post(action, data={**data, "resolution": "", "comment": "Closing: fixed in *2026.Q4*"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Jira needs a value here." in html and "Closing: fixed in *2026.Q4*</textarea>" in html
+
+    response = writer.client.post(action, data={**form_data(html, action), "resolution": "10001"})
+    assert response.status_code == 302
+    fields = admin_get(sandbox, "issue/OPS-9")["fields"]
+    assert fields["status"]["name"] == "Done" and fields["resolution"]["name"] == "Won't Do"
+    last = admin_get(sandbox, "issue/OPS-9/comment", orderBy="-created")["comments"][0]
+    assert adf.to_markdown(last["body"])[0] == "Closing: fixed in *2026.Q4*"
+
+
+def test_jiras_own_refusal_of_a_quick_transition_opens_the_form_with_its_reason(writer, sandbox):
+    action = "/issues/OPS-15/transitions/41"
+    sent = token(page(writer.client, action), action)
+    response = writer.client.post(action, data={"once": sent})  # as a one-click button would
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Jira needs more before OPS-15 can move to Done" in html and "Resolution is required." in html
+    assert 'name="resolution"' in html
+    assert admin_get(sandbox, "issue/OPS-15")["fields"]["status"]["name"] != "Done"
+
+
+def test_assign_to_me_to_someone_found_and_to_nobody(writer, sandbox):
+    html = page(writer.client, "/issues/OPS-11")
+    response = writer.client.post("/issues/OPS-11/assignee", data={"once": token(html, "/issues/OPS-11/assignee"), "assignee": "me"})
+    assert response.status_code == 302
+    assert admin_get(sandbox, "issue/OPS-11")["fields"]["assignee"]["accountId"] == ADMIN_ID
+
+    html = page(writer.client, "/issues/OPS-11/assignee?q=bo")
+    assert f'value="{BOB}"' in html
+    response = writer.client.post("/issues/OPS-11/assignee", data={"once": token(html, "/issues/OPS-11/assignee"), "assignee": BOB})
+    assert response.status_code == 302
+    assert admin_get(sandbox, "issue/OPS-11")["fields"]["assignee"]["displayName"] == "Bob Brown"
+
+    html = page(writer.client, "/issues/OPS-11/assignee")
+    response = writer.client.post("/issues/OPS-11/assignee", data={"once": token(html, "/issues/OPS-11/assignee"), "assignee": ""})
+    assert response.status_code == 302
+    assert admin_get(sandbox, "issue/OPS-11")["fields"]["assignee"] is None
+
+
+def test_labels_are_added_and_removed_with_update_operations(writer, sandbox):
+    before = admin_get(sandbox, "issue/OPS-12")["fields"]["labels"]
+    html = page(writer.client, "/issues/OPS-12")
+    response = writer.client.post("/issues/OPS-12/labels", data={"once": token(html, "/issues/OPS-12/labels"), "add": "hot fix-me"})
+    assert response.status_code == 302
+    assert set(admin_get(sandbox, "issue/OPS-12")["fields"]["labels"]) == set(before) | {"hot", "fix-me"}
+    html = page(writer.client, "/issues/OPS-12")
+    assert 'name="remove" value="hot"' in html
+    response = writer.client.post("/issues/OPS-12/labels", data={"once": token(html, "/issues/OPS-12/labels"), "remove": "hot"})
+    assert response.status_code == 302
+    assert set(admin_get(sandbox, "issue/OPS-12")["fields"]["labels"]) == set(before) | {"fix-me"}
+
+
+def test_priority_is_chosen_from_what_jira_allows(writer, sandbox):
+    html = page(writer.client, "/issues/OPS-13/priority")
+    assert ">Highest</option>" in html and ">Lowest</option>" in html
+    response = writer.client.post("/issues/OPS-13/priority", data={**form_data(html, "/issues/OPS-13/priority"), "priority": "1"})
+    assert response.status_code == 302
+    assert admin_get(sandbox, "issue/OPS-13")["fields"]["priority"]["name"] == "Highest"
+
+
+def test_a_double_click_on_a_transition_moves_once(single, sandbox):
+    html = page(single.client, "/issues/OPS-14")
+    data = {"once": token(html, "/issues/OPS-14/transitions/31")}
+    reset_stats(sandbox)
+    first = single.client.post("/issues/OPS-14/transitions/31", data=data)
+    second = single.client.post("/issues/OPS-14/transitions/31", data=data)
+    assert first.status_code == second.status_code == 302
+    assert writes(sandbox, "POST", "/transitions") == 1
