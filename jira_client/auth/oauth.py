@@ -264,6 +264,12 @@ class OAuthStrategy:
         viewer = self.viewer()
         return f"{viewer['name']} · {viewer['site']}" if viewer else ""
 
+    def account_id(self) -> str:
+        """Return the signed-in person's Jira account id (known since sign-in), or ""."""
+        if self.admin_session_active():
+            return ""
+        return (self._signed_in() or {}).get("account_id", "")
+
     def cache_scope(self) -> str:
         """Return account id and site: cached Jira data is never shared across people or sites."""
         if self.admin_session_active():

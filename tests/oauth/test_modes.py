@@ -125,3 +125,24 @@ def test_multi_user_without_an_oauth_client_uses_the_sandbox_identity_service(tm
         assert answer.headers["Location"].startswith("http://localhost:5000/auth/callback?code=")
     finally:
         requests.post(f"{env['SANDBOX_URL']}/_sandbox/reset", timeout=10)
+
+
+def test_own_comments_offer_edit_and_delete_from_the_first_visit(sandbox, tmp_path):
+    """The signed-in person's account id is known since sign-in: no extra call to Jira for it."""
+    from tests.integration.conftest import call_count, reset_stats
+    from tests.oauth.conftest import make_oauth_app, sign_in
+
+    app = make_oauth_app(tmp_path, sandbox.url)
+    alice, bob = app.test_client(), app.test_client()
+    sign_in(alice, "alice", site="acme")
+    posted = alice.post("/issues/OPS-2/comments", data={"body": "Alice was here"})
+    comment_id = posted.headers["Location"].rsplit("comment-", 1)[1]
+    sign_in(bob, "bob")
+
+    for client, offered in ((alice, True), (bob, False)):
+        with client.session_transaction() as session:
+            session.pop("viewer_account", None)  # nothing learned from earlier writes
+        reset_stats(sandbox)
+        page = client.get("/issues/OPS-2?comments=last").get_data(as_text=True)
+        assert (f"/issues/OPS-2/comments/{comment_id}/edit" in page) is offered
+        assert call_count(sandbox) == 1
