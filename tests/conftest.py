@@ -28,14 +28,19 @@ TEST_SETTINGS = {
 }
 
 
-def shared_fixture(*parts: str):
-    """Return a recorded fixture's parsed JSON; skip (fail in CI) when ../shared is absent."""
+def shared_path(*parts: str) -> Path:
+    """Return a path in ../shared/jira-fixtures; skip the test when it is absent (fail in CI)."""
     path = SHARED_FIXTURES.joinpath(*parts)
     if not path.exists():
         if IN_CI:
             pytest.fail(f"{path} is missing: CI must run the conformance tests")
         pytest.skip(f"recorded fixtures not found at {SHARED_FIXTURES}")
-    return json.loads(path.read_text())
+    return path
+
+
+def shared_fixture(*parts: str):
+    """Return a recorded fixture's parsed JSON; skip (fail in CI) when ../shared is absent."""
+    return json.loads(shared_path(*parts).read_text())
 
 
 def recorded_body(name: str):

@@ -6,7 +6,6 @@ import runpy
 import subprocess
 from types import SimpleNamespace
 
-import pytest
 
 from jira_client.api.client import JiraClient
 from jira_client.api.transport import create_transport

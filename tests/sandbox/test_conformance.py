@@ -13,10 +13,7 @@ RFC 3339 ``date-time`` the spec names. Gateway-style refusals use the gateway's 
 "message"}`` body, which the spec does not describe, so only gateway successes are listed.
 """
 
-import json
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from openapi_schema_validator import OAS30Validator
@@ -25,9 +22,10 @@ from referencing.jsonschema import DRAFT4
 
 from sandbox import directory
 from sandbox.admin import route_template
+from tests.conftest import SHARED_FIXTURES, shared_fixture
 from tests.sandbox.conftest import HOME_SITE, basic_headers
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "jira-fixtures"
+FIXTURES = SHARED_FIXTURES
 SPEC_FILE = FIXTURES / "openapi" / "jira-platform-swagger-v3.v3.json"
 SPEC_URI = "urn:jira-platform-swagger-v3"
 ERROR_COLLECTION = "#/components/schemas/ErrorCollection"
@@ -137,11 +135,7 @@ CASES = [
 @pytest.fixture(scope="module")
 def spec_registry():
     """The OpenAPI description, loaded once and registered for ``$ref`` lookups as (spec, registry)."""
-    if not SPEC_FILE.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the OpenAPI description is missing: {SPEC_FILE}")
-        pytest.skip(f"jira-fixtures is not checked out next to the project: {SPEC_FILE}")
-    spec = json.loads(SPEC_FILE.read_text())
+    spec = shared_fixture("openapi", SPEC_FILE.name)
     return spec, Registry().with_resource(SPEC_URI, DRAFT4.create_resource(spec))
 
 

@@ -3,32 +3,20 @@
 import base64
 import json
 import threading
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
 
 from sandbox import directory, identity
+from tests.clock import FakeClock
+from tests.conftest import SHARED_FIXTURES
 
-RECORDINGS = Path(__file__).resolve().parents[3] / "shared" / "jira-fixtures" / "responses"
+RECORDINGS = SHARED_FIXTURES / "responses"
 CLIENT_ID = directory.OAUTH_CLIENT["client_id"]
 CLIENT_SECRET = directory.OAUTH_CLIENT["client_secret"]
 REDIRECT_URI = directory.OAUTH_CLIENT["redirect_uris"][0]
 DAY = 24 * 3600
-
-
-class FakeClock:
-    """A clock that only moves when told to."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture

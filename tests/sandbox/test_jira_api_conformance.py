@@ -3,22 +3,18 @@ the sandbox's answers too (jira-fixtures/responses/nango-cloud-2026-04, recorded
 gateway). Keys only team-managed projects or Jira Service Management send are left out."""
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "jira-fixtures"
-RECORDINGS = FIXTURES / "responses" / "nango-cloud-2026-04"
+from tests.conftest import SHARED_FIXTURES, shared_path
+
+RECORDINGS = SHARED_FIXTURES / "responses" / "nango-cloud-2026-04"
 TEAM_MANAGED_ONLY = {"entityId", "scope"}
 
 
 @pytest.fixture(scope="module")
 def recorded():
-    if not RECORDINGS.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the recorded responses are missing: {RECORDINGS}")
-        pytest.skip(f"the recorded responses are not checked out next to the project: {RECORDINGS}")
+    shared_path("responses", RECORDINGS.name)
 
     def body(name: str):
         return json.loads((RECORDINGS / name).read_text())["body"]

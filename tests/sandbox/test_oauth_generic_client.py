@@ -14,24 +14,12 @@ from requests_oauthlib import OAuth2Session as OAuthlibSession
 from werkzeug.serving import make_server
 
 from sandbox import directory, identity
+from tests.clock import FakeClock
 
 CLIENT_ID = directory.OAUTH_CLIENT["client_id"]
 CLIENT_SECRET = directory.OAUTH_CLIENT["client_secret"]
 REDIRECT_URI = directory.OAUTH_CLIENT["redirect_uris"][0]
 SCOPE = "read:jira-user read:jira-work write:jira-work offline_access read:me"
-
-
-class FakeClock:
-    """A clock that only moves when told to."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class ConsentForm(HTMLParser):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,8 +11,9 @@ import pytest
 from markupsafe import Markup
 
 from jira_client.api.adf import to_html, to_markdown, to_text
+from tests.conftest import SHARED_FIXTURES
 
-ADF_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "jira-fixtures" / "adf"
+ADF_FIXTURES = SHARED_FIXTURES / "adf"
 
 
 def _fixture_files() -> list[Path]:

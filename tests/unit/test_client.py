@@ -13,6 +13,7 @@ from responses.registries import OrderedRegistry
 from jira_client.api import errors
 from jira_client.api.client import JiraClient, RetryPolicy
 from jira_client.api.transport import create_transport
+from tests.clock import FakeClock
 
 BASE = "https://jira.test"
 API = f"{BASE}/rest/api/3"
@@ -234,21 +235,8 @@ def test_comment_body_is_sent_as_adf(jira_http, jira):
     assert json.loads(jira_http.calls[0].request.body) == {"body": doc}
 
 
-class FakeClock:
-    """A monotonic clock the test moves by hand (and that each fake sleep moves)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
 def test_later_calls_get_only_what_is_left_of_the_time_budget(jira_http):
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     jira = JiraClient(create_transport(), BASE, None, time_budget=20, clock=clock, sleep=clock.sleep)
     jira_http.get(f"{API}/myself", json={"accountId": "1"})
     jira.myself()
@@ -259,7 +247,7 @@ def test_later_calls_get_only_what_is_left_of_the_time_budget(jira_http):
 
 
 def test_no_call_starts_once_the_time_budget_is_spent(jira_http):
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     jira = JiraClient(create_transport(), BASE, None, time_budget=20, clock=clock)
     clock.now += 19.5
     with pytest.raises(errors.TransportError) as caught:
@@ -269,7 +257,7 @@ def test_no_call_starts_once_the_time_budget_is_spent(jira_http):
 
 @responses.activate(registry=OrderedRegistry)
 def test_a_retry_wait_that_would_overrun_the_time_budget_is_skipped():
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     jira = JiraClient(create_transport(), BASE, None, time_budget=20, clock=clock, sleep=clock.sleep,
                       retry=RetryPolicy(attempts=3, budget=10, backoff=0))
     responses.get(f"{API}/myself", status=503, headers={"Retry-After": "3"})

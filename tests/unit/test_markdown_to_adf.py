@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft4Validator
 
 from jira_client.api.adf import from_markdown, to_markdown
-
-SCHEMA_PATH = Path(__file__).resolve().parents[3] / "shared" / "jira-fixtures" / "adf" / "schema" / "adf-schema.json"
-
+from tests.conftest import shared_fixture
 
 @pytest.fixture(scope="module")
 def validator() -> Draft4Validator:
-    if not SCHEMA_PATH.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"ADF JSON schema missing at {SCHEMA_PATH} (required when CI=true)")
-        pytest.skip(f"ADF JSON schema not found at {SCHEMA_PATH}")
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema = shared_fixture("adf", "schema", "adf-schema.json")
     root = {"$schema": schema["$schema"], "$ref": "#/definitions/doc_node", "definitions": schema["definitions"]}
     return Draft4Validator(root)
 
