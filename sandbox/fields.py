@@ -65,10 +65,12 @@ _PROJECT_EXTRAS = {
     "WEB": ["customfield_10016"],
     "GLOBX": ["customfield_10034"],
 }
-_TYPE_EXTRAS = {"10002": ["environment", "customfield_10030"]}  # Bug
+BUG_TYPE_ID = "10002"
+_TYPE_EXTRAS = {BUG_TYPE_ID: ["environment", "customfield_10030"]}
 EPIC_TYPE_ID = "10004"
-# The one required field the app cannot edit (an Atlassian team picker): on WEB's Epic only.
-REQUIRED = {("WEB", EPIC_TYPE_ID): ["customfield_10001"]}
+# Required custom fields: OPS bugs need a severity (a select the app fills in); WEB epics need
+# an Atlassian team, a picker the app cannot edit, so the app must say so instead of failing.
+REQUIRED = {("OPS", BUG_TYPE_ID): ["customfield_10030"], ("WEB", EPIC_TYPE_ID): ["customfield_10001"]}
 
 
 def screen_fields(project_key: str, issue_type_id: str) -> list[str]:
@@ -82,7 +84,7 @@ def screen_fields(project_key: str, issue_type_id: str) -> list[str]:
 
 def project_custom_fields(project_key: str) -> list[str]:
     """Return every custom field id any screen of the project shows."""
-    ids = set(_PROJECT_EXTRAS.get(project_key, [])) | set(_TYPE_EXTRAS["10002"]) - {"environment"}
+    ids = set(_PROJECT_EXTRAS.get(project_key, [])) | set(_TYPE_EXTRAS[BUG_TYPE_ID]) - {"environment"}
     ids |= {f for (key, _), extra in REQUIRED.items() if key == project_key for f in extra}
     return sorted(ids)
 

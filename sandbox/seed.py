@@ -192,8 +192,11 @@ def _custom_values(rng, project, type_id, created) -> dict:
     on_screen = set(fields.screen_fields(project["key"], type_id))
     for field_id in fields.project_custom_fields(project["key"]):
         value = None
-        if field_id in on_screen and (rng.random() < 0.6 or fields.is_required(project["key"], type_id, field_id)):
+        if field_id in on_screen and rng.random() < 0.6:
             value = _custom_value(rng, field_id, created)
+        elif field_id in on_screen and fields.is_required(project["key"], type_id, field_id):
+            # A required field is never empty; its own generator leaves the rest of the seed as it was.
+            value = _custom_value(random.Random(f"{project['key']}:{field_id}:{created}"), field_id, created)
         values[field_id] = value
     return values
 

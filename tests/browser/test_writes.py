@@ -1,5 +1,5 @@
 """The whole write journey in Chromium, with CSRF on and no JavaScript of ours: create an issue with
-custom fields, move it to Done with a resolution, edit its description, assign it, then comment, edit
+a required custom field and others, move it to Done with a resolution, edit its description, assign it, then comment, edit
 the comment and delete it."""
 
 from __future__ import annotations
@@ -21,10 +21,15 @@ def test_create_transition_edit_assign_and_comment(sandbox, serve, page, tmp_pat
     page.get_by_role("link", name="Bug").click()
     page.get_by_label("Summary *").fill("Browser-made bug")
     page.get_by_label("Description").fill("Steps:\n\n1. open the *app*\n2. click")
-    page.get_by_label("Severity").select_option(label="Major")
     page.get_by_label("Region").select_option(label="EU › Dublin")
     page.get_by_label("Deployment window").fill("2026-12-01T09:30")
     page.get_by_label("Monitoring").check()
+    form_url = page.url
+    page.get_by_role("button", name="Create").last.click()  # without the required severity
+    severity = page.get_by_label("Severity *")
+    assert severity.evaluate("select => select.validity.valueMissing") and page.url == form_url
+    assert page.get_by_label("Summary *").input_value() == "Browser-made bug"  # nothing typed is lost
+    severity.select_option(label="Major")
     page.get_by_role("button", name="Create").last.click()
     page.wait_for_url(re.compile(r".*/issues/OPS-\d+$"))
     key = page.url.rsplit("/", 1)[1]

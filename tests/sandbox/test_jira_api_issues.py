@@ -257,3 +257,14 @@ def test_clearing_optional_fields(api):
     assert got == {"priority": None, "assignee": None, "labels": [], "duedate": None, "description": None}
     found = api.get("search/jql", query_string={"jql": "key = OPS-2 AND priority IS EMPTY"}).get_json()["issues"]
     assert len(found) == 1
+
+
+def test_ops_bugs_require_a_severity_and_every_seeded_one_has_it(api):
+    meta = api.get("issue/createmeta/OPS/issuetypes/10002", user="admin").get_json()["fields"]
+    severity = next(f for f in meta if f["fieldId"] == "customfield_10030")
+    assert severity["required"] is True and severity["allowedValues"]
+    response = _create(api, user="admin", project={"key": "OPS"}, issuetype={"id": "10002"}, summary="No severity")
+    assert response.get_json() == {"errorMessages": [], "errors": {"customfield_10030": "Severity is required."}}
+    bugs = api.get("search/jql", query_string={"jql": "project = OPS AND issuetype = Bug", "fields": "customfield_10030",
+                                                "maxResults": 100}).get_json()["issues"]
+    assert bugs and all(bug["fields"]["customfield_10030"] for bug in bugs)

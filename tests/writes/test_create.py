@@ -63,6 +63,7 @@ def test_jiras_field_errors_appear_next_to_their_fields_with_the_input_kept(writ
     html = page(writer.client, NEW_BUG)
     response = writer.client.post(NEW_BUG, data={
         "once": token(html, NEW_BUG), "summary": "Wrong parent", "parent": "OPS-99999", "description": "keep me",
+        "customfield_10030": "10101",
     })
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -70,6 +71,17 @@ def test_jiras_field_errors_appear_next_to_their_fields_with_the_input_kept(writ
     assert "Could not find issue by id or key." in parent[:800]
     assert "keep me</textarea>" in html and 'value="Wrong parent"' in html
     assert not titled(sandbox, "OPS", "Wrong parent")
+
+
+def test_a_required_custom_field_is_asked_for_before_any_write(writer, sandbox):
+    html = page(writer.client, NEW_BUG)
+    assert 'id="customfield_10030" name="customfield_10030" required' in html and "Severity *" in html
+    response = writer.client.post(NEW_BUG, data={"once": token(html, NEW_BUG), "summary": "No severity"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    severity = html[html.index('id="customfield_10030"'):]
+    assert "Jira needs a value here." in severity[:1500] and 'value="No severity"' in html
+    assert not titled(sandbox, "OPS", "No severity")
 
 
 def test_our_own_checks_come_before_any_write(writer, sandbox):
@@ -99,7 +111,7 @@ def test_the_person_picker_searches_without_javascript(writer, sandbox):
     assert '<option selected value="712020:00000000-0000-4000-8000-000000000b0b|Bob Brown">Bob Brown</option>' in html
     assert 'value="Pick someone"' in html and not titled(sandbox, "OPS", "Pick someone")
     response = writer.client.post(NEW_BUG, data={"once": token(html, NEW_BUG), "summary": "Pick someone",
-                                                 "assignee": "712020:00000000-0000-4000-8000-000000000b0b|Bob Brown"})
+                                                 "customfield_10030": "10101", "assignee": "712020:00000000-0000-4000-8000-000000000b0b|Bob Brown"})
     assert response.status_code == 302
     key = titled(sandbox, "OPS", "Pick someone")[0]
     assert admin_get(sandbox, f"issue/{key}")["fields"]["assignee"]["displayName"] == "Bob Brown"
@@ -107,7 +119,7 @@ def test_the_person_picker_searches_without_javascript(writer, sandbox):
 
 def test_a_double_submit_creates_exactly_one_issue(writer, sandbox):
     html = page(writer.client, NEW_BUG)
-    data = {"once": token(html, NEW_BUG), "summary": "Clicked twice"}
+    data = {"once": token(html, NEW_BUG), "summary": "Clicked twice", "customfield_10030": "10101"}
     first, second = writer.client.post(NEW_BUG, data=data), writer.client.post(NEW_BUG, data=data)
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
@@ -120,7 +132,7 @@ def test_two_simultaneous_submits_of_one_form_create_one_issue(sandbox, serve, t
     url = serve(single_user_app(sandbox, tmp_path))
     browser = requests.Session()
     html = browser.get(url + NEW_BUG, timeout=10).text
-    data = {"once": token(html, NEW_BUG), "summary": "Raced twice"}
+    data = {"once": token(html, NEW_BUG), "summary": "Raced twice", "customfield_10030": "10101"}
     set_faults(sandbox, {"path": r"/rest/api/3/issue$", "method": "POST", "latency_ms": 300})
     start, answers = threading.Barrier(2), []
 
