@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
+import click
+
 MODES = ("single_user", "multi_user")
 DEFAULT_SCOPES = "read:jira-user read:jira-work write:jira-work offline_access"
 DEFAULT_AUTH_URL = "https://auth.atlassian.com"
@@ -52,8 +54,12 @@ PURPOSE = {
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-class SettingsError(Exception):
-    """The environment cannot run the app; ``problems`` lists one sentence per bad variable."""
+class SettingsError(click.ClickException):
+    """The environment cannot run the app; ``problems`` lists one sentence per bad variable.
+
+    A ClickException, so ``flask --app web_app <command>`` prints the list and exits 1 instead
+    of a traceback; gunicorn and ``python web_app.py`` show it like any start-up error.
+    """
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
@@ -175,7 +181,7 @@ class Settings:
 
 def _problem(name: str, what: str) -> str:
     purpose = PURPOSE.get(name)
-    return f"{name} {what}" + (f" ({name} {purpose})." if purpose else ".")
+    return f"{name} {what}" + (f" (what it is for: {purpose})." if purpose else ".")
 
 
 def jira_configured(env: Mapping[str, str]) -> bool:

@@ -76,8 +76,9 @@ def test_invalid_settings_are_reported_by_flask_and_by_the_module(good_env):
     by_flask = run_doctor(env)
     by_module = run_doctor(env, str(VENV_BIN / "python"), "-m", "jira_client.cli", "doctor")
 
-    assert by_flask.returncode != 0
-    assert "JIRA_API_TOKEN is not set" in by_flask.stdout + by_flask.stderr
+    assert by_flask.returncode == 1
+    assert "Error: Configuration problems:\n- JIRA_API_TOKEN is not set" in by_flask.stderr
+    assert "Traceback" not in by_flask.stderr
     assert by_module.returncode == 1
     assert "✘ settings: JIRA_API_TOKEN is not set" in by_module.stdout
     assert "✘ settings: JIRA_BASE_URL is not set" in by_module.stdout
