@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,28 @@ def shared_fixture(*parts: str):
 def recorded_body(name: str):
     """Return the response body of a Nango recording in responses/nango-cloud-2026-04/."""
     return shared_fixture("responses", "nango-cloud-2026-04", name)["body"]
+
+
+def form_token(html: str, action: str) -> str:
+    """Return the one-time token of the form that posts to ``action`` in ``html``."""
+    pattern = r'action="%s"[^>]*>.*?name="once" value="([^"]+)"' % re.escape(action.replace("&", "&amp;"))
+    found = re.search(pattern, html, re.S)
+    assert found, f"no form posting to {action}"
+    return unescape(found.group(1))
+
+
+def once_token(app, action: str) -> str:
+    """Return a fresh one-time token for a form posting to ``action`` (as its page would)."""
+    from jira_client.web import once
+
+    with app.test_request_context("/"):
+        return once.token(action)
+
+
+def comment_form(client, key: str) -> dict:
+    """Open an issue page and return the add-comment form's hidden fields (its one-time token)."""
+    html = client.get(f"/issues/{key}").get_data(as_text=True)
+    return {"once": form_token(html, f"/issues/{key}/comments")}
 
 
 def make_app(tmp_path, **overrides):

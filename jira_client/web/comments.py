@@ -26,7 +26,7 @@ def create(key: str):
     if not form.validate_on_submit():
         return _form_again(key, form, status=400)
     try:
-        with once.Attempt(optional=True) as run:  # a double click posts one comment
+        with once.Attempt() as run:  # a double click posts one comment
             if run.result:
                 return redirect(run.result)
             comment = get_jira().add_comment(key, adf.from_markdown(form.body.data))

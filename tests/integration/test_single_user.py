@@ -7,7 +7,7 @@ import re
 import pytest
 import requests
 
-from tests.conftest import make_app
+from tests.conftest import comment_form, make_app
 from tests.integration.conftest import call_count, jira_calls, reset_stats, sandbox_admin, sandbox_stats, set_faults
 
 ISSUE_WITH_MANY_COMMENTS = None  # found from the sandbox at run time
@@ -73,7 +73,8 @@ def test_twenty_page_views_reuse_one_connection(sandbox, live_client):
 
 def test_posting_a_comment_shows_it_on_the_page(sandbox, live_client):
     before = comments_on(sandbox, "ACME-2")
-    response = live_client.post("/issues/ACME-2/comments", data={"body": "Deployed to **staging** <today>"})
+    form = {**comment_form(live_client, "ACME-2"), "body": "Deployed to **staging** <today>"}
+    response = live_client.post("/issues/ACME-2/comments", data=form)
     assert response.status_code == 302
     page = live_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "<strong>staging</strong> &lt;today&gt;" in page
@@ -89,8 +90,9 @@ def test_a_503_while_a_page_loads_is_a_clear_503_page(sandbox, live_client):
 
 def test_a_503_while_posting_keeps_the_text_and_creates_nothing(sandbox, live_client):
     before = comments_on(sandbox, "ACME-3")
+    form = {**comment_form(live_client, "ACME-3"), "body": "Words I do not want to lose"}
     set_faults(sandbox, {"path": r"/comment$", "method": "POST", "status": 503})
-    response = live_client.post("/issues/ACME-3/comments", data={"body": "Words I do not want to lose"})
+    response = live_client.post("/issues/ACME-3/comments", data=form)
     assert response.status_code == 503
     assert "Words I do not want to lose</textarea>" in response.get_data(as_text=True)
     posts = [r for r in jira_calls(sandbox) if r["method"] == "POST"]

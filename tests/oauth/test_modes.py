@@ -129,13 +129,14 @@ def test_multi_user_without_an_oauth_client_uses_the_sandbox_identity_service(tm
 
 def test_own_comments_offer_edit_and_delete_from_the_first_visit(sandbox, tmp_path):
     """The signed-in person's account id is known since sign-in: no extra call to Jira for it."""
+    from tests.conftest import comment_form
     from tests.integration.conftest import call_count, reset_stats
     from tests.oauth.conftest import make_oauth_app, sign_in
 
     app = make_oauth_app(tmp_path, sandbox.url)
     alice, bob = app.test_client(), app.test_client()
     sign_in(alice, "alice", site="acme")
-    posted = alice.post("/issues/OPS-2/comments", data={"body": "Alice was here"})
+    posted = alice.post("/issues/OPS-2/comments", data={**comment_form(alice, "OPS-2"), "body": "Alice was here"})
     comment_id = posted.headers["Location"].rsplit("comment-", 1)[1]
     sign_in(bob, "bob")
 

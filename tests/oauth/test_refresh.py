@@ -16,6 +16,7 @@ import pytest
 import requests
 from cachelib.file import FileSystemCache
 
+from tests.conftest import comment_form
 from tests.oauth.conftest import (
     authorize, make_oauth_app, oauth_settings, oauth_stats, sandbox_fault, session_record, sign_in, token_calls,
 )
@@ -105,8 +106,9 @@ def test_a_post_refused_with_401_is_sent_once_more_after_the_refresh(tmp_path, s
     app = make_oauth_app(tmp_path, sandbox.url)
     client = app.test_client()
     sign_in(client, "bob")
+    form = {**comment_form(client, "OPS-1"), "body": "after a refresh"}
     sandbox_fault(sandbox, expire_access_tokens=True)
-    response = client.post("/issues/OPS-1/comments", data={"body": "after a refresh"})
+    response = client.post("/issues/OPS-1/comments", data=form)
     assert response.status_code == 302 and "/issues/OPS-1" in response.headers["Location"]
     assert b"after a refresh" in client.get(response.headers["Location"]).data
     assert oauth_stats(sandbox)["refreshes"] == 1
@@ -134,10 +136,10 @@ def test_a_revoked_grant_sends_the_person_to_sign_in_and_keeps_the_comment_draft
     app = make_oauth_app(tmp_path, sandbox.url)
     client = app.test_client()
     sign_in(client, "bob")
-    assert client.get("/issues/OPS-1").status_code == 200
+    form = {**comment_form(client, "OPS-1"), "body": "Half a thought I must not lose"}
     record_id, _ = session_record(app, client)
     sandbox_fault(sandbox, revoke_grant="bob")
-    response = client.post("/issues/OPS-1/comments", data={"body": "Half a thought I must not lose"})
+    response = client.post("/issues/OPS-1/comments", data=form)
     assert response.status_code == 302 and response.headers["Location"] == "/login?next=/issues/OPS-1"
     assert app.extensions["token_store"].load(record_id) is None
     login = client.get(response.headers["Location"])

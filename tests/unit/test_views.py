@@ -8,9 +8,11 @@ import pytest
 import requests
 from responses import matchers
 
-from tests.conftest import make_app
+from tests.conftest import form_token, make_app, once_token
 
 API = "https://jira.test/rest/api/3"
+
+COMMENTS = "/issues/ACME-1/comments"
 
 ISSUE = {
     "id": "10001",
@@ -117,19 +119,19 @@ def test_rate_limited_page_passes_retry_after_on(client, jira_http):
     assert response.status_code == 503 and response.headers["Retry-After"] == "90"
 
 
-def test_comment_is_posted_as_adf_and_redirects(client, jira_http):
+def test_comment_is_posted_as_adf_and_redirects(app, client, jira_http):
     jira_http.post(f"{API}/issue/ACME-1/comment", status=201, json={"id": "777", "body": {}},
                    match=[matchers.json_params_matcher({"body": {"type": "doc", "version": 1, "content": [
                        {"type": "paragraph", "content": [{"type": "text", "text": "Looks "}, {"type": "text", "text": "good", "marks": [{"type": "strong"}]}]}]}})])
-    response = client.post("/issues/ACME-1/comments", data={"body": "Looks **good**"})
+    response = client.post(COMMENTS, data={"body": "Looks **good**", "once": once_token(app, COMMENTS)})
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/issues/ACME-1?comments=last#comment-777")
 
 
-def test_a_failed_comment_keeps_the_text_and_is_not_retried(client, jira_http):
+def test_a_failed_comment_keeps_the_text_and_is_not_retried(app, client, jira_http):
     jira_http.post(f"{API}/issue/ACME-1/comment", status=503, headers={"Retry-After": "0"}, json={"errorMessages": ["busy"]})
     stub_issue(jira_http)
-    response = client.post("/issues/ACME-1/comments", data={"body": "My <careful> words"})
+    response = client.post(COMMENTS, data={"body": "My <careful> words", "once": once_token(app, COMMENTS)})
     html = response.get_data(as_text=True)
     assert response.status_code == 503
     assert "My &lt;careful&gt; words</textarea>" in html
@@ -137,17 +139,17 @@ def test_a_failed_comment_keeps_the_text_and_is_not_retried(client, jira_http):
     assert len([c for c in jira_http.calls if c.request.method == "POST"]) == 1
 
 
-def test_a_failed_comment_when_jira_is_down_still_keeps_the_text(client, jira_http):
+def test_a_failed_comment_when_jira_is_down_still_keeps_the_text(app, client, jira_http):
     jira_http.post(f"{API}/issue/ACME-1/comment", body=requests.ConnectionError("down"))
     jira_http.get(f"{API}/issue/ACME-1", body=requests.ConnectionError("down"))
-    response = client.post("/issues/ACME-1/comments", data={"body": "Keep me"})
+    response = client.post(COMMENTS, data={"body": "Keep me", "once": once_token(app, COMMENTS)})
     assert response.status_code == 503
     assert "Keep me</textarea>" in response.get_data(as_text=True)
 
 
-def test_an_empty_comment_is_refused_without_posting(client, jira_http):
+def test_an_empty_comment_is_refused_without_posting(app, client, jira_http):
     stub_issue(jira_http)
-    response = client.post("/issues/ACME-1/comments", data={"body": "  "})
+    response = client.post(COMMENTS, data={"body": "  ", "once": once_token(app, COMMENTS)})
     assert response.status_code == 400 and b"Write something first." in response.data
     assert all(c.request.method == "GET" for c in jira_http.calls)
 
@@ -160,7 +162,7 @@ def test_comment_form_needs_its_csrf_token(tmp_path, jira_http):
     page = client.get("/issues/ACME-1").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     jira_http.post(f"{API}/issue/ACME-1/comment", status=201, json={"id": "9"})
-    response = client.post("/issues/ACME-1/comments", data={"body": "hi", "csrf_token": token})
+    response = client.post(COMMENTS, data={"body": "hi", "csrf_token": token, "once": form_token(page, COMMENTS)})
     assert response.status_code == 302
 
 
@@ -231,3 +233,20 @@ def test_an_oversized_post_is_refused(client, jira_http):
     response = client.post("/issues/ACME-1/comments", data={"body": "x" * (2 * 1024 * 1024)})
     assert response.status_code == 413
     assert len(jira_http.calls) == 0
+
+
+def test_a_comment_without_its_one_time_token_is_refused_and_kept(client, jira_http):
+    stub_issue(jira_http)
+    response = client.post(COMMENTS, data={"body": "From a stale tab"})
+    assert response.status_code == 409
+    assert "From a stale tab</textarea>" in response.get_data(as_text=True)
+    assert all(call.request.method == "GET" for call in jira_http.calls)
+
+
+def test_the_same_comment_form_sent_twice_posts_once(app, client, jira_http):
+    jira_http.post(f"{API}/issue/ACME-1/comment", status=201, json={"id": "778", "body": {}})
+    form = {"body": "Only once", "once": once_token(app, COMMENTS)}
+    first, second = client.post(COMMENTS, data=form), client.post(COMMENTS, data=form)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(jira_http.calls) == 1

@@ -7,9 +7,7 @@ the write calls the sandbox received.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -63,14 +61,6 @@ def writer(request, sandbox, tmp_path) -> Writer:
 @pytest.fixture
 def single(sandbox, tmp_path) -> Writer:
     return make_writer("single_user", sandbox, tmp_path)
-
-
-def token(html: str, action: str) -> str:
-    """Return the one-time token of the form that posts to ``action`` in ``html``."""
-    pattern = r'action="%s"[^>]*>.*?name="once" value="([^"]+)"' % re.escape(action.replace("&", "&amp;"))
-    found = re.search(pattern, html, re.S)
-    assert found, f"no form posting to {action}"
-    return unescape(found.group(1))
 
 
 def page(client, path: str) -> str:

@@ -7,8 +7,9 @@ import re
 import pytest
 
 from jira_client.api import adf
+from tests.conftest import form_token
 from tests.integration.conftest import reset_stats
-from tests.writes.conftest import Writer, admin_get, form_data, page, single_user_app, token, writes
+from tests.writes.conftest import Writer, admin_get, form_data, page, single_user_app, writes
 
 BOB_ID = "712020:00000000-0000-4000-8000-000000000b0b"
 
@@ -27,7 +28,7 @@ def comment_ids(sandbox, key: str) -> list[str]:
 def test_add_edit_and_delete_ones_own_comment(writer, sandbox):
     html = page(writer.client, "/issues/OPS-16")
     response = writer.client.post("/issues/OPS-16/comments", data={
-        "once": token(html, "/issues/OPS-16/comments"), "body": "First *draft*"})
+        "once": form_token(html, "/issues/OPS-16/comments"), "body": "First *draft*"})
     assert response.status_code == 302
     comment_id = comment_ids(sandbox, "OPS-16")[-1]
     html = page(writer.client, "/issues/OPS-16")
@@ -93,7 +94,7 @@ def test_a_write_on_an_issue_bob_may_not_see_is_a_clear_404_and_changes_nothing(
 
 def test_a_double_submit_posts_one_comment_and_deletes_once(single, sandbox):
     html = page(single.client, "/issues/OPS-17")
-    data = {"once": token(html, "/issues/OPS-17/comments"), "body": "Said once"}
+    data = {"once": form_token(html, "/issues/OPS-17/comments"), "body": "Said once"}
     before = len(comment_ids(sandbox, "OPS-17"))
     first, second = single.client.post("/issues/OPS-17/comments", data=data), single.client.post("/issues/OPS-17/comments", data=data)
     assert first.status_code == second.status_code == 302 and first.headers["Location"] == second.headers["Location"]

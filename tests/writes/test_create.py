@@ -6,8 +6,9 @@ import threading
 
 import requests
 
+from tests.conftest import form_token
 from tests.integration.conftest import reset_stats, set_faults
-from tests.writes.conftest import admin_get, page, titled, token, writes
+from tests.writes.conftest import admin_get, page, titled, writes
 
 NEW_BUG = "/projects/OPS/issues/new?type=10002"  # OPS bugs: cascading select, datetime, select, environment
 NEW_TASK = "/projects/ACME/issues/new?type=10001"  # ACME tasks: number, multi select, text and textarea fields
@@ -22,7 +23,7 @@ def test_the_type_is_chosen_from_createmeta(writer, sandbox):
 def test_create_with_every_field_kind_lands_on_the_new_issue(writer, sandbox):
     html = page(writer.client, NEW_BUG)
     response = writer.client.post(NEW_BUG, data={
-        "once": token(html, NEW_BUG), "summary": "Cache stampede on login", "description": "Seen **twice** today",
+        "once": form_token(html, NEW_BUG), "summary": "Cache stampede on login", "description": "Seen **twice** today",
         "environment": "prod-eu", "priority": "2", "labels": "cache login", "duedate": "2026-12-24",
         "components": ["10004", "10005"], "fixVersions": ["10003"], "parent": "OPS-1",
         "customfield_10032": "10120:10121", "customfield_10022": "2026-12-01T09:30", "customfield_10030": "10100",
@@ -46,7 +47,7 @@ def test_create_with_every_field_kind_lands_on_the_new_issue(writer, sandbox):
 def test_number_multi_select_and_text_fields(writer, sandbox):
     html = page(writer.client, NEW_TASK)
     response = writer.client.post(NEW_TASK, data={
-        "once": token(html, NEW_TASK), "summary": "Estimate me", "customfield_10016": "2.5",
+        "once": form_token(html, NEW_TASK), "summary": "Estimate me", "customfield_10016": "2.5",
         "customfield_10031": ["10110", "10112"], "customfield_10034": "CUST-77", "customfield_10035": "- one\n- two",
         "customfield_10015": "2026-11-30",
     })
@@ -62,7 +63,7 @@ def test_number_multi_select_and_text_fields(writer, sandbox):
 def test_jiras_field_errors_appear_next_to_their_fields_with_the_input_kept(writer, sandbox):
     html = page(writer.client, NEW_BUG)
     response = writer.client.post(NEW_BUG, data={
-        "once": token(html, NEW_BUG), "summary": "Wrong parent", "parent": "OPS-99999", "description": "keep me",
+        "once": form_token(html, NEW_BUG), "summary": "Wrong parent", "parent": "OPS-99999", "description": "keep me",
         "customfield_10030": "10101",
     })
     html = response.get_data(as_text=True)
@@ -76,7 +77,7 @@ def test_jiras_field_errors_appear_next_to_their_fields_with_the_input_kept(writ
 def test_a_required_custom_field_is_asked_for_before_any_write(writer, sandbox):
     html = page(writer.client, NEW_BUG)
     assert 'id="customfield_10030" name="customfield_10030" required' in html and "Severity *" in html
-    response = writer.client.post(NEW_BUG, data={"once": token(html, NEW_BUG), "summary": "No severity"})
+    response = writer.client.post(NEW_BUG, data={"once": form_token(html, NEW_BUG), "summary": "No severity"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     severity = html[html.index('id="customfield_10030"'):]
@@ -87,7 +88,7 @@ def test_a_required_custom_field_is_asked_for_before_any_write(writer, sandbox):
 def test_our_own_checks_come_before_any_write(writer, sandbox):
     html = page(writer.client, NEW_BUG)
     reset_stats(sandbox)
-    response = writer.client.post(NEW_BUG, data={"once": token(html, NEW_BUG), "summary": "",
+    response = writer.client.post(NEW_BUG, data={"once": form_token(html, NEW_BUG), "summary": "",
                                                  "customfield_10022": "next tuesday"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -103,14 +104,14 @@ def test_a_required_field_we_cannot_edit_gives_a_clear_message_not_a_broken_form
 
 def test_the_person_picker_searches_without_javascript(writer, sandbox):
     html = page(writer.client, NEW_BUG)
-    sent = token(html, NEW_BUG)
+    sent = form_token(html, NEW_BUG)
     response = writer.client.post(NEW_BUG, data={"once": sent, "summary": "Pick someone", "search": "assignee",
                                                  "assignee__query": "bo"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert '<option selected value="712020:00000000-0000-4000-8000-000000000b0b|Bob Brown">Bob Brown</option>' in html
     assert 'value="Pick someone"' in html and not titled(sandbox, "OPS", "Pick someone")
-    response = writer.client.post(NEW_BUG, data={"once": token(html, NEW_BUG), "summary": "Pick someone",
+    response = writer.client.post(NEW_BUG, data={"once": form_token(html, NEW_BUG), "summary": "Pick someone",
                                                  "customfield_10030": "10101", "assignee": "712020:00000000-0000-4000-8000-000000000b0b|Bob Brown"})
     assert response.status_code == 302
     key = titled(sandbox, "OPS", "Pick someone")[0]
@@ -119,7 +120,7 @@ def test_the_person_picker_searches_without_javascript(writer, sandbox):
 
 def test_a_double_submit_creates_exactly_one_issue(writer, sandbox):
     html = page(writer.client, NEW_BUG)
-    data = {"once": token(html, NEW_BUG), "summary": "Clicked twice", "customfield_10030": "10101"}
+    data = {"once": form_token(html, NEW_BUG), "summary": "Clicked twice", "customfield_10030": "10101"}
     first, second = writer.client.post(NEW_BUG, data=data), writer.client.post(NEW_BUG, data=data)
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
@@ -132,7 +133,7 @@ def test_two_simultaneous_submits_of_one_form_create_one_issue(sandbox, serve, t
     url = serve(single_user_app(sandbox, tmp_path))
     browser = requests.Session()
     html = browser.get(url + NEW_BUG, timeout=10).text
-    data = {"once": token(html, NEW_BUG), "summary": "Raced twice", "customfield_10030": "10101"}
+    data = {"once": form_token(html, NEW_BUG), "summary": "Raced twice", "customfield_10030": "10101"}
     set_faults(sandbox, {"path": r"/rest/api/3/issue$", "method": "POST", "latency_ms": 300})
     start, answers = threading.Barrier(2), []
 

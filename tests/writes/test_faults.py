@@ -6,8 +6,9 @@ import time
 
 import pytest
 
+from tests.conftest import form_token
 from tests.integration.conftest import reset_stats, set_faults
-from tests.writes.conftest import admin_get, form_data, make_writer, page, titled, token, writes
+from tests.writes.conftest import admin_get, form_data, make_writer, page, titled, writes
 
 BOB = "712020:00000000-0000-4000-8000-000000000b0b|Bob Brown"
 
@@ -108,7 +109,7 @@ def test_a_comment_that_stalls_past_the_timeout_is_never_duplicated(single, sand
     single.app.extensions["jira_client_options"]["timeout"] = (2.0, 0.5)
     html = page(single.client, "/issues/OPS-22")
     before = admin_get(sandbox, "issue/OPS-22/comment")["total"]
-    data = {"once": token(html, "/issues/OPS-22/comments"), "body": "Stalled comment"}
+    data = {"once": form_token(html, "/issues/OPS-22/comments"), "body": "Stalled comment"}
     set_faults(sandbox, {"path": r"/comment$", "method": "POST", "stall_seconds": 30})
     response = single.client.post("/issues/OPS-22/comments", data=data)
     assert response.status_code == 504 and "Stalled comment</textarea>" in response.get_data(as_text=True)

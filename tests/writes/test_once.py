@@ -9,7 +9,7 @@ from cachelib import SimpleCache
 
 from jira_client.api.errors import ServerError, TransportError
 from jira_client.web import once
-from tests.conftest import make_app
+from tests.conftest import make_app, once_token
 
 
 @pytest.fixture
@@ -27,19 +27,14 @@ def submit(app, path: str, sent: str, write=lambda run: run.finish("/done")):
             return ("ran", None)
 
 
-def new_token(app, action: str) -> str:
-    with app.test_request_context("/"):
-        return once.token(action)
-
-
 def test_a_token_runs_once_and_its_repeat_goes_to_the_result(app):
-    sent = new_token(app, "/issues/ACME-1/labels")
+    sent = once_token(app, "/issues/ACME-1/labels")
     assert submit(app, "/issues/ACME-1/labels", sent) == ("ran", None)
     assert submit(app, "/issues/ACME-1/labels", sent) == ("repeat", "/done")
 
 
 def test_the_query_of_the_action_does_not_matter(app):
-    sent = new_token(app, "/projects/ACME/issues/new?type=10001")
+    sent = once_token(app, "/projects/ACME/issues/new?type=10001")
     assert submit(app, "/projects/ACME/issues/new?type=10001", sent) == ("ran", None)
 
 
@@ -51,7 +46,7 @@ def test_a_missing_or_forged_token_is_refused(app, sent):
 
 
 def test_a_token_is_good_for_its_own_form_only(app):
-    sent = new_token(app, "/issues/ACME-1/labels")
+    sent = once_token(app, "/issues/ACME-1/labels")
     with pytest.raises(once.Refused):
         submit(app, "/issues/ACME-2/labels", sent)
 
@@ -59,7 +54,7 @@ def test_a_token_is_good_for_its_own_form_only(app):
 def test_a_token_from_another_app_secret_is_refused(app, tmp_path):
     other = make_app(tmp_path, SECRET_KEY="another-secret")
     with pytest.raises(once.Refused):
-        submit(app, "/issues/ACME-1/labels", new_token(other, "/issues/ACME-1/labels"))
+        submit(app, "/issues/ACME-1/labels", once_token(other, "/issues/ACME-1/labels"))
 
 
 def fail_with(error):
@@ -69,7 +64,7 @@ def fail_with(error):
 
 
 def test_after_jira_refused_a_repeat_is_told_nothing_was_saved(app):
-    sent = new_token(app, "/x")
+    sent = once_token(app, "/x")
     with pytest.raises(ServerError):
         submit(app, "/x", sent, fail_with(ServerError(status=503)))
     with pytest.raises(once.Refused) as refused:
@@ -78,7 +73,7 @@ def test_after_jira_refused_a_repeat_is_told_nothing_was_saved(app):
 
 
 def test_after_no_answer_a_repeat_is_refused_because_it_may_have_been_saved(app):
-    sent = new_token(app, "/x")
+    sent = once_token(app, "/x")
     with pytest.raises(TransportError):
         submit(app, "/x", sent, fail_with(TransportError(timed_out=True)))
     with pytest.raises(once.Refused) as refused:

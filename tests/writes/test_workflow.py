@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from jira_client.api import adf
+from tests.conftest import form_token
 from tests.integration.conftest import jira_calls, reset_stats
-from tests.writes.conftest import admin_get, form_data, page, token, writes
+from tests.writes.conftest import admin_get, form_data, page, writes
 
 ADMIN_ID = "712020:00000000-0000-4000-8000-0000000000ad"
 BOB = "712020:00000000-0000-4000-8000-000000000b0b|Bob Brown"
@@ -21,7 +22,7 @@ def test_the_issue_page_offers_jiras_transitions_and_stays_one_call(writer, sand
 
 def test_a_transition_without_a_screen_is_one_click(writer, sandbox):
     html = page(writer.client, "/issues/OPS-8")
-    response = writer.client.post("/issues/OPS-8/transitions/21", data={"once": token(html, "/issues/OPS-8/transitions/21")})
+    response = writer.client.post("/issues/OPS-8/transitions/21", data={"once": form_token(html, "/issues/OPS-8/transitions/21")})
     assert response.status_code == 302
     assert admin_get(sandbox, "issue/OPS-8")["fields"]["status"]["name"] == "In Progress"
 
@@ -46,7 +47,7 @@ def test_a_transition_that_needs_a_resolution_opens_a_form_and_explains_whats_mi
 
 def test_jiras_own_refusal_of_a_quick_transition_opens_the_form_with_its_reason(writer, sandbox):
     action = "/issues/OPS-15/transitions/41"
-    sent = token(page(writer.client, action), action)
+    sent = form_token(page(writer.client, action), action)
     response = writer.client.post(action, data={"once": sent})  # as a one-click button would
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -57,18 +58,18 @@ def test_jiras_own_refusal_of_a_quick_transition_opens_the_form_with_its_reason(
 
 def test_assign_to_me_to_someone_found_and_to_nobody(writer, sandbox):
     html = page(writer.client, "/issues/OPS-11")
-    response = writer.client.post("/issues/OPS-11/assignee", data={"once": token(html, "/issues/OPS-11/assignee"), "assignee": "me"})
+    response = writer.client.post("/issues/OPS-11/assignee", data={"once": form_token(html, "/issues/OPS-11/assignee"), "assignee": "me"})
     assert response.status_code == 302
     assert admin_get(sandbox, "issue/OPS-11")["fields"]["assignee"]["accountId"] == ADMIN_ID
 
     html = page(writer.client, "/issues/OPS-11/assignee?q=bo")
     assert f'value="{BOB}"' in html
-    response = writer.client.post("/issues/OPS-11/assignee", data={"once": token(html, "/issues/OPS-11/assignee"), "assignee": BOB})
+    response = writer.client.post("/issues/OPS-11/assignee", data={"once": form_token(html, "/issues/OPS-11/assignee"), "assignee": BOB})
     assert response.status_code == 302
     assert admin_get(sandbox, "issue/OPS-11")["fields"]["assignee"]["displayName"] == "Bob Brown"
 
     html = page(writer.client, "/issues/OPS-11/assignee")
-    response = writer.client.post("/issues/OPS-11/assignee", data={"once": token(html, "/issues/OPS-11/assignee"), "assignee": ""})
+    response = writer.client.post("/issues/OPS-11/assignee", data={"once": form_token(html, "/issues/OPS-11/assignee"), "assignee": ""})
     assert response.status_code == 302
     assert admin_get(sandbox, "issue/OPS-11")["fields"]["assignee"] is None
 
@@ -76,12 +77,12 @@ def test_assign_to_me_to_someone_found_and_to_nobody(writer, sandbox):
 def test_labels_are_added_and_removed_with_update_operations(writer, sandbox):
     before = admin_get(sandbox, "issue/OPS-12")["fields"]["labels"]
     html = page(writer.client, "/issues/OPS-12")
-    response = writer.client.post("/issues/OPS-12/labels", data={"once": token(html, "/issues/OPS-12/labels"), "add": "hot fix-me"})
+    response = writer.client.post("/issues/OPS-12/labels", data={"once": form_token(html, "/issues/OPS-12/labels"), "add": "hot fix-me"})
     assert response.status_code == 302
     assert set(admin_get(sandbox, "issue/OPS-12")["fields"]["labels"]) == set(before) | {"hot", "fix-me"}
     html = page(writer.client, "/issues/OPS-12")
     assert 'name="remove" value="hot"' in html
-    response = writer.client.post("/issues/OPS-12/labels", data={"once": token(html, "/issues/OPS-12/labels"), "remove": "hot"})
+    response = writer.client.post("/issues/OPS-12/labels", data={"once": form_token(html, "/issues/OPS-12/labels"), "remove": "hot"})
     assert response.status_code == 302
     assert set(admin_get(sandbox, "issue/OPS-12")["fields"]["labels"]) == set(before) | {"fix-me"}
 
@@ -96,7 +97,7 @@ def test_priority_is_chosen_from_what_jira_allows(writer, sandbox):
 
 def test_a_double_click_on_a_transition_moves_once(single, sandbox):
     html = page(single.client, "/issues/OPS-14")
-    data = {"once": token(html, "/issues/OPS-14/transitions/31")}
+    data = {"once": form_token(html, "/issues/OPS-14/transitions/31")}
     reset_stats(sandbox)
     first = single.client.post("/issues/OPS-14/transitions/31", data=data)
     second = single.client.post("/issues/OPS-14/transitions/31", data=data)
