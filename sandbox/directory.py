@@ -37,6 +37,7 @@ USERS = [
         "account_id": "712020:00000000-0000-4000-8000-0000000000ad",
         "sites": [SITE_IDS[0]],
         "projects": ["ACME", "OPS", "WEB"],
+        "read_only": [],
         "admin": True,
     },
     {
@@ -48,6 +49,7 @@ USERS = [
         "account_id": "712020:00000000-0000-4000-8000-00000000a11c",
         "sites": SITE_IDS,
         "projects": ["ACME", "OPS", "GLOBX"],
+        "read_only": [],
         "admin": False,
     },
     {
@@ -58,7 +60,8 @@ USERS = [
         "password": "bob",
         "account_id": "712020:00000000-0000-4000-8000-000000000b0b",
         "sites": [SITE_IDS[0]],
-        "projects": ["OPS"],
+        "projects": ["OPS", "WEB"],
+        "read_only": ["WEB"],  # may browse and comment, but not edit, transition, assign or create
         "admin": False,
     },
 ]
@@ -86,6 +89,11 @@ def user_by(field: str, value: str) -> dict | None:
 # Site-style calls (``/rest/api/3/...`` with basic auth) act on this site, as if the sandbox's
 # own URL were ``https://acme.atlassian.net``; gateway calls name their site in the path.
 HOME_SITE_ID = SITE_IDS[0]
+
+
+def may_edit(user: dict, project_key: str) -> bool:
+    """Return whether ``user`` may change issues in a project they can browse (not just read them)."""
+    return project_key not in user.get("read_only", ())
 
 
 def visible_project_keys(user: dict, cloud_id: str) -> list[str]:

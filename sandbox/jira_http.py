@@ -26,6 +26,8 @@ JSON_TYPE = "application/json;charset=UTF-8"
 NOT_AUTHENTICATED = "You are not authenticated. Authentication required to perform this operation."
 ISSUE_NOT_FOUND = "Issue does not exist or you do not have permission to see it."
 SCOPE_MISMATCH = "Unauthorized; scope does not match"
+EDIT_REFUSED = "You do not have permission to edit issues in this project."
+ASSIGN_REFUSED = "You do not have permission to assign issues."
 READ, WRITE, READ_USER = "read:jira-work", "write:jira-work", "read:jira-user"
 
 
@@ -45,6 +47,10 @@ class Caller:
     def visible_keys(self) -> list[str]:
         """Return the keys of the projects the caller may browse on this site."""
         return directory.visible_project_keys(self.user, self.cloud_id)
+
+    def may_edit(self, project_key: str) -> bool:
+        """Return whether the caller may change issues of a project (browsing is checked apart)."""
+        return directory.may_edit(self.user, project_key)
 
 
 class ApiError(Exception):
@@ -179,4 +185,12 @@ def visible_issue(id_or_key: str) -> dict:
     issue = world().issue(id_or_key)
     if issue is None or issue["fields"]["project"]["key"] not in caller().visible_keys():
         raise ApiError(404, [ISSUE_NOT_FOUND])
+    return issue
+
+
+def editable_issue(id_or_key: str, refusal: str = EDIT_REFUSED) -> dict:
+    """Return an issue the caller may change; 404 when hidden, Jira's 403 when only readable."""
+    issue = visible_issue(id_or_key)
+    if not caller().may_edit(issue["fields"]["project"]["key"]):
+        raise ApiError(403, [refusal])
     return issue

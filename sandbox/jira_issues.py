@@ -8,8 +8,8 @@ Field values go through ``sandbox.fields`` (screens, required fields, Jira's err
 from flask import Blueprint, request
 
 from sandbox import directory, fields, meta, render, render_issue
-from sandbox.jira_http import (READ, WRITE, ApiError, api_route, caller, int_arg, json_body, list_arg,
-                               no_content, reply, visible_issue, visible_project, world)
+from sandbox.jira_http import (ASSIGN_REFUSED, READ, WRITE, ApiError, api_route, caller, editable_issue, int_arg,
+                               json_body, list_arg, no_content, reply, visible_issue, visible_project, world)
 
 bp = Blueprint("jira_issues", __name__)
 
@@ -24,7 +24,8 @@ def get_issue(issueIdOrKey: str):
     wanted = render_issue.select(spec, issue["fields"]["project"]["key"], default_all=True)
     expand = set(list_arg(request.args.get("expand")))
     return reply(render_issue.issue_json(world(), caller().links, issue, wanted, expand,
-                                         comment_cap=render_issue.ISSUE_COMMENT_CAP))
+                                         comment_cap=render_issue.ISSUE_COMMENT_CAP,
+                                         editable=caller().may_edit(_project_key(issue))))
 
 
 @api_route(bp, "issue", WRITE, methods=("POST",))
@@ -45,7 +46,7 @@ def create_issue():
 @api_route(bp, "issue/<issueIdOrKey>", WRITE, methods=("PUT",))
 def edit_issue(issueIdOrKey: str):
     """Change an issue's fields (``fields`` and ``update``); 204, or 200 with ``returnIssue``."""
-    issue = visible_issue(issueIdOrKey)
+    issue = editable_issue(issueIdOrKey)
     body = json_body()
     given = {k: v for k, v in _object(body, "fields").items() if k != "status"}
     update = {k: v for k, v in _object(body, "update").items() if k != "status"}
@@ -66,7 +67,7 @@ def edit_issue(issueIdOrKey: str):
 @api_route(bp, "issue/<issueIdOrKey>/assignee", WRITE, methods=("PUT",))
 def assign_issue(issueIdOrKey: str):
     """Assign the issue to ``accountId`` (null or "-1": unassigned, the projects' default); 204."""
-    issue = visible_issue(issueIdOrKey)
+    issue = editable_issue(issueIdOrKey, ASSIGN_REFUSED)
     account_id = json_body().get("accountId")
     if account_id in (None, "-1"):
         world().update_issue(issue["id"], {"assignee": None})
@@ -81,9 +82,10 @@ def assign_issue(issueIdOrKey: str):
 
 @api_route(bp, "issue/createmeta/<projectIdOrKey>/issuetypes", READ)
 def list_create_issue_types(projectIdOrKey: str):
-    """Return a page of the issue types one can create in the project."""
-    visible_project(projectIdOrKey)
-    types = [{**render.issue_type(caller().links, t), "untranslatedName": t["name"]} for t in world().issue_types]
+    """Return a page of the issue types one can create in the project (none without permission)."""
+    project = visible_project(projectIdOrKey)
+    types = [{**render.issue_type(caller().links, t), "untranslatedName": t["name"]} for t in world().issue_types
+             if caller().may_edit(project["key"])]
     return reply(_page("issueTypes", types))
 
 
@@ -98,17 +100,18 @@ def list_create_fields(projectIdOrKey: str, issueTypeId: str):
 
 @api_route(bp, "issue/<issueIdOrKey>/editmeta", READ)
 def get_edit_meta(issueIdOrKey: str):
-    """Return the fields an issue's edit screen offers."""
-    return reply(meta.edit_meta(world(), caller().links, visible_issue(issueIdOrKey)))
+    """Return the fields an issue's edit screen offers (none to someone who may only read it)."""
+    issue = visible_issue(issueIdOrKey)
+    return reply(meta.edit_meta(world(), caller().links, issue, editable=caller().may_edit(_project_key(issue))))
 
 
 @api_route(bp, "issue/<issueIdOrKey>/transitions", READ)
 def list_transitions(issueIdOrKey: str):
-    """Return the issue's transitions (``expand=transitions.fields`` adds screen fields)."""
-    visible_issue(issueIdOrKey)
+    """Return the issue's transitions (``expand=transitions.fields`` adds screen fields); none without permission."""
+    issue = visible_issue(issueIdOrKey)
     with_fields = "transitions.fields" in list_arg(request.args.get("expand"))
     found = meta.transitions(world(), caller().links, with_fields=with_fields,
-                             only=request.args.get("transitionId"))
+                             only=request.args.get("transitionId")) if caller().may_edit(_project_key(issue)) else []
     return reply({"expand": "transitions", "transitions": found})
 
 
@@ -121,7 +124,7 @@ def transition_issue(issueIdOrKey: str):
     if not wanted:
         raise ApiError(400, ["Missing 'transition' identifier"])
     transition = next((t for t in world().transitions if t["id"] == str(wanted)), None)
-    if transition is None:
+    if transition is None or not caller().may_edit(_project_key(issue)):  # Jira offers none then
         raise ApiError(400, [f"Transition id '{wanted}' is not valid for this issue."])
     given, update = _object(body, "fields"), _object(body, "update")
     comments = _comment_adds(update)
@@ -183,6 +186,10 @@ def _parse(project: dict, issue_type_id: str, given: dict, update: dict, current
         raise ApiError(400, exc.messages, exc.errors) from None
 
 
+def _project_key(issue: dict) -> str:
+    return issue["fields"]["project"]["key"]
+
+
 def _project_and_type(given: dict) -> tuple[dict, dict]:
     """Return the project and issue type a create request names; raise Jira's field errors."""
     errors = {}
@@ -194,6 +201,8 @@ def _project_and_type(given: dict) -> tuple[dict, dict]:
             project = None
     if project is None:
         errors["project"] = "Specify a valid project ID or key"
+    elif not caller().may_edit(project["key"]):
+        errors["project"] = "You do not have permission to create issues in this project."
     ref = given.pop("issuetype", None)
     issue_type = None
     if isinstance(ref, dict):

@@ -62,8 +62,10 @@ def create_fields(world, links: Links, project: dict, issue_type_id: str) -> lis
             for f in fields.screen_fields(project["key"], issue_type_id)]
 
 
-def edit_meta(world, links: Links, issue: dict) -> dict:
-    """Return an issue's editmeta: ``{"fields": {id: metadata}}``."""
+def edit_meta(world, links: Links, issue: dict, *, editable: bool = True) -> dict:
+    """Return an issue's editmeta: ``{"fields": {id: metadata}}``, empty for someone who may not edit."""
+    if not editable:
+        return {"fields": {}}
     project = world.project(issue["fields"]["project"]["key"])
     type_id = issue["fields"]["issuetype"]["id"]
     meta = {f: field_meta(world, links, project, type_id, f, issue_key=issue["key"], create=False)

@@ -93,8 +93,12 @@ def select(spec: list[str], project_key: str, *, default_all: bool) -> list[str]
 
 
 def issue_json(world, links: Links, issue: dict, wanted: list[str], expand: set[str], *,
-               comment_cap: int) -> dict:
-    """Return the issue with the ``wanted`` fields and the requested expands."""
+               comment_cap: int, editable: bool = True) -> dict:
+    """Return the issue with the ``wanted`` fields and the requested expands.
+
+    ``editable`` is False for a caller who may read but not change the issue: Jira then offers
+    no transitions and no editable fields.
+    """
     stored = issue["fields"]
     known = set(all_field_ids(stored["project"]["key"]))
     field_ids = [f for f in wanted if f in known]
@@ -107,9 +111,9 @@ def issue_json(world, links: Links, issue: dict, wanted: list[str], expand: set[
     if "schema" in expand:
         body["schema"] = {f: fields.schema_of(f) for f in field_ids if f in fields.FIELD_NAMES}
     if "transitions" in expand:
-        body["transitions"] = meta.transitions(world, links, with_fields=False)
+        body["transitions"] = meta.transitions(world, links, with_fields=False) if editable else []
     if "editmeta" in expand:
-        body["editmeta"] = meta.edit_meta(world, links, issue)
+        body["editmeta"] = meta.edit_meta(world, links, issue, editable=editable)
     body["fields"] = {f: _value(world, links, issue, f, comment_cap) for f in field_ids}
     return body
 

@@ -132,9 +132,9 @@ class JiraClient:
         return count
 
     def get_issue(self, key: str) -> Issue:
-        """Return an issue with its first page of comments and its transitions, in one call."""
+        """Return an issue with its first comments, its transitions and what may be edited, in one call."""
         path = f"issue/{keys.segment(keys.issue_key(key))}"
-        params = {"fields": ",".join(ISSUE_FIELDS), "expand": "transitions"}
+        params = {"fields": ",".join(ISSUE_FIELDS), "expand": "transitions,editmeta"}
         return Issue.from_api(self._request("GET", path, params=params))
 
     def list_comments(self, key: str, start_at: int = 0, max_results: int = 50) -> Page[Comment]:

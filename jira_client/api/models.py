@@ -40,6 +40,13 @@ def parse_time(value: Any) -> datetime | None:
     return None
 
 
+def _editable_fields(editmeta: Any) -> frozenset[str] | None:
+    """Return the ids of the fields editmeta offers, or None when there was no editmeta."""
+    if not isinstance(editmeta, dict) or not isinstance(editmeta.get("fields"), dict):
+        return None
+    return frozenset(editmeta["fields"])
+
+
 @dataclass(frozen=True)
 class User:
     account_id: str
@@ -223,6 +230,16 @@ class Issue(IssueSummary):
     comments: Page[Comment] = field(default_factory=lambda: Page(()))
     transitions: tuple[Transition, ...] = ()
     updated_raw: str = ""  # Jira's own string, for edit-conflict checks
+    editable_fields: frozenset[str] | None = None  # from editmeta; None when Jira did not say
+
+    def may_edit(self, field_id: str | None = None) -> bool:
+        """Return whether Jira lets this person edit the issue (or one of its fields).
+
+        Without editmeta in the answer the controls are offered and Jira stays the judge.
+        """
+        if self.editable_fields is None:
+            return True
+        return bool(self.editable_fields) if field_id is None else field_id in self.editable_fields
 
     @classmethod
     def from_api(cls, data: Any) -> Issue:
@@ -243,6 +260,7 @@ class Issue(IssueSummary):
             comments=offset_page(_dict(fields.get("comment")), "comments", Comment.from_api),
             transitions=tuple(Transition.from_api(t) for t in data.get("transitions") or () if isinstance(t, dict)),
             updated_raw=_str(fields.get("updated")),
+            editable_fields=_editable_fields(data.get("editmeta")),
         )
 
 

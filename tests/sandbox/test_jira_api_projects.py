@@ -17,7 +17,7 @@ def test_myself(api):
             "applicationRoles"} <= set(body)
 
 
-@pytest.mark.parametrize(("user", "keys"), [("alice", ["ACME", "OPS"]), ("bob", ["OPS"]),
+@pytest.mark.parametrize(("user", "keys"), [("alice", ["ACME", "OPS"]), ("bob", ["OPS", "WEB"]),
                                             ("admin", ["ACME", "OPS", "WEB"])])
 def test_project_search_lists_only_browsable_projects(api, user, keys):
     body = api.get("project/search", user=user).get_json()
@@ -113,7 +113,7 @@ def test_assignable_users_of_an_invisible_project(api, params):
     assert api.get(f"user/assignable/search?{params}", user="bob").status_code == 404
 
 
-@pytest.mark.parametrize(("user", "keys"), [("alice", ["ACME", "OPS"]), ("bob", ["OPS"])])
+@pytest.mark.parametrize(("user", "keys"), [("alice", ["ACME", "OPS"]), ("bob", ["OPS", "WEB"])])
 def test_project_list_is_a_plain_array(api, user, keys):
     assert [p["key"] for p in api.get("project", user=user).get_json()] == keys
 

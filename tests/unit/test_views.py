@@ -59,7 +59,7 @@ def test_projects_page_makes_one_call_and_escapes(client, jira_http):
 
 
 def test_issue_page_makes_one_call(client, jira_http):
-    stub_issue(jira_http, match=[matchers.query_param_matcher({"expand": "transitions"}, strict_match=False)])
+    stub_issue(jira_http, match=[matchers.query_param_matcher({"expand": "transitions,editmeta"}, strict_match=False)])
     response = client.get("/issues/ACME-1")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -250,3 +250,17 @@ def test_the_same_comment_form_sent_twice_posts_once(app, client, jira_http):
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert len(jira_http.calls) == 1
+
+
+@pytest.mark.parametrize("editmeta, offered", [
+    (None, {"Edit", "Assign to me", "Add label", "/priority"}),  # Jira did not say: offer, Jira judges
+    ({"fields": {}}, set()),  # may read, may not edit
+    ({"fields": {"labels": {}}}, {"Edit", "Add label"}),
+])
+def test_edit_controls_follow_editmeta(client, jira_http, editmeta, offered):
+    body = {**ISSUE, **({"editmeta": editmeta} if editmeta is not None else {})}
+    stub_issue(jira_http, body=body)
+    html = client.get("/issues/ACME-1").get_data(as_text=True)
+    controls = {"Edit": ">Edit</a>", "Assign to me": "Assign to me", "Add label": 'placeholder="Add label"',
+                "/priority": "/issues/ACME-1/priority"}
+    assert {name for name, marker in controls.items() if marker in html} == offered

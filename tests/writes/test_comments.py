@@ -16,7 +16,7 @@ BOB_ID = "712020:00000000-0000-4000-8000-000000000b0b"
 
 @pytest.fixture
 def bob(sandbox, tmp_path) -> Writer:
-    """A single_user app acting as bob, who may browse OPS only and did not write the admin's comments."""
+    """A single_user app acting as bob: he may browse OPS, only read WEB, and did not write the admin's comments."""
     app = single_user_app(sandbox, tmp_path, user="bob")
     return Writer("single_user", app, app.test_client())
 
@@ -89,6 +89,24 @@ def test_a_write_on_an_issue_bob_may_not_see_is_a_clear_404_and_changes_nothing(
     response = bob.client.post(action, data={**form_data(html, action), **data})
     assert response.status_code == 404 and "Not found" in response.get_data(as_text=True)
     after = admin_get(sandbox, "issue/ACME-1")["fields"]
+    assert (after["assignee"], after["labels"]) == (before["assignee"], before["labels"])
+
+
+def test_an_issue_bob_may_only_read_offers_him_no_change_but_comments(bob, sandbox):
+    html = page(bob.client, "/issues/WEB-1")
+    for control in (">Edit</a>", "Assign to me", 'placeholder="Add label"', "/issues/WEB-1/priority", "/transitions/"):
+        assert control not in html
+    assert "Add comment" in html  # Jira lets him comment there
+
+
+@pytest.mark.parametrize(("action", "data"), [("/issues/WEB-1/assignee", {"assignee": "me"}),
+                                             ("/issues/WEB-1/labels", {"add": "bobs-label"})])
+def test_a_write_on_an_issue_bob_may_only_read_is_a_clear_403_and_changes_nothing(bob, sandbox, action, data):
+    before = admin_get(sandbox, "issue/WEB-1")["fields"]
+    html = page(bob.client, action)
+    response = bob.client.post(action, data={**form_data(html, action), **data})
+    assert response.status_code == 403 and "Not allowed" in response.get_data(as_text=True)
+    after = admin_get(sandbox, "issue/WEB-1")["fields"]
     assert (after["assignee"], after["labels"]) == (before["assignee"], before["labels"])
 
 

@@ -46,14 +46,14 @@ def test_a_transition_that_needs_a_resolution_opens_a_form_and_explains_whats_mi
 
 
 def test_jiras_own_refusal_of_a_quick_transition_opens_the_form_with_its_reason(writer, sandbox):
-    action = "/issues/OPS-15/transitions/41"
+    action = "/issues/OPS-16/transitions/41"
     sent = form_token(page(writer.client, action), action)
     response = writer.client.post(action, data={"once": sent})  # as a one-click button would
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Jira needs more before OPS-15 can move to Done" in html and "Resolution is required." in html
+    assert "Jira needs more before OPS-16 can move to Done" in html and "Resolution is required." in html
     assert 'name="resolution"' in html
-    assert admin_get(sandbox, "issue/OPS-15")["fields"]["status"]["name"] != "Done"
+    assert admin_get(sandbox, "issue/OPS-16")["fields"]["status"]["name"] != "Done"
 
 
 def test_assign_to_me_to_someone_found_and_to_nobody(writer, sandbox):
