@@ -31,6 +31,8 @@ e-mail). Without ``sandbox_auto_approve``, ``login_hint`` only preselects the us
 ``/me`` answers for any live access token; real Atlassian also wants the ``read:me`` scope.
 """
 
+import base64
+import hashlib
 import os
 import secrets
 import threading
@@ -222,8 +224,14 @@ class Identity:
                 return "The redirect_uri is not registered for this app."
         return None
 
-    def issue_code(self, client_id: str, redirect_uri: str, user: dict, scopes: tuple) -> str:
-        """Return a new single-use authorization code for ``user`` and ``scopes``."""
+    def issue_code(self, client_id: str, redirect_uri: str, user: dict, scopes: tuple,
+                   challenge: tuple[str | None, str] = (None, "plain")) -> str:
+        """Return a new single-use authorization code for ``user`` and ``scopes``.
+
+        ``challenge`` is the request's PKCE (code_challenge, method); with one, the exchange must
+        bring the matching verifier. Atlassian is reported to ignore PKCE; the sandbox checks it,
+        so a client that sends it is proven to send it right.
+        """
         code = secrets.token_urlsafe(24)
         with self._lock:
             self._codes[code] = {
@@ -231,13 +239,14 @@ class Identity:
                 "redirect_uri": redirect_uri,
                 "user": user["name"],
                 "scopes": scopes,
+                "challenge": challenge,
                 "expires_at": self._clock() + self.config["auth_code_ttl_seconds"],
             }
         return code
 
     # -- token endpoint --
 
-    def exchange_code(self, client_id: str, code: str, redirect_uri: str) -> dict:
+    def exchange_code(self, client_id: str, code: str, redirect_uri: str, verifier: str | None = None) -> dict:
         """Return the token response for ``code``; raise TokenError when it is not redeemable."""
         with self._lock:
             record = self._codes.pop(code, None)  # any presentation spends the code
@@ -245,6 +254,8 @@ class Identity:
                 raise TokenError(403, "invalid_grant", "Invalid authorization code")
             if record["redirect_uri"] != redirect_uri:
                 raise TokenError(403, "invalid_grant", "redirect_uri does not match the authorization")
+            if not _pkce_matches(record.get("challenge", (None, "plain")), verifier):
+                raise TokenError(403, "invalid_grant", "code_verifier does not match the code_challenge")
             grant_id = secrets.token_hex(8)
             self._grants[grant_id] = {
                 "user": record["user"],
@@ -311,6 +322,19 @@ class Identity:
         return directory.user_by("name", grant["user"]), frozenset(grant["scopes"])
 
 
+def _pkce_matches(challenge: tuple[str | None, str], verifier: str | None) -> bool:
+    """Return whether ``verifier`` answers the authorization's PKCE challenge (true without one)."""
+    expected, method = challenge
+    if expected is None:
+        return True
+    if not verifier:
+        return False
+    if method == "S256":
+        digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
+        verifier = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return secrets.compare_digest(verifier, expected)
+
+
 def _find_user(name_or_email: str) -> dict | None:
     """Return the directory user with this name or e-mail address, or None."""
     return directory.user_by("name", name_or_email) or directory.user_by("email", name_or_email)
@@ -323,7 +347,9 @@ def _identity() -> Identity:
 
 # --- /authorize ------------------------------------------------------------------------------
 
-AUTHORIZE_PARAMS = ("audience", "client_id", "scope", "redirect_uri", "state", "response_type", "prompt")
+AUTHORIZE_PARAMS = ("audience", "client_id", "scope", "redirect_uri", "state", "response_type", "prompt",
+                    "code_challenge", "code_challenge_method")
+PKCE_METHODS = ("S256", "plain")
 
 
 def _error_page(message: str, status: int = 400):
@@ -364,13 +390,16 @@ def _request_problem(params: dict) -> tuple[str, str] | None:
         return "invalid_request", "scope is required"
     if params.get("audience") != AUDIENCE:
         return "invalid_request", f"audience must be {AUDIENCE}"
+    if params.get("code_challenge") and params.get("code_challenge_method", "plain") not in PKCE_METHODS:
+        return "invalid_request", "code_challenge_method must be S256 or plain"
     return None
 
 
 def _approve(params: dict, user: dict):
     """Return the redirect that hands the client a code for ``user``."""
     scopes = _requested_scopes(params)
-    code = _identity().issue_code(params["client_id"], params["redirect_uri"], user, scopes)
+    challenge = (params.get("code_challenge") or None, params.get("code_challenge_method") or "plain")
+    code = _identity().issue_code(params["client_id"], params["redirect_uri"], user, scopes, challenge)
     return _back_to_client(params, code=code)
 
 
@@ -466,7 +495,7 @@ def _grant_tokens(body: dict) -> dict:
         raise TokenError(401, "access_denied", "Unauthorized")
     if grant_type == "authorization_code":
         code, redirect_uri = _require(body, "code", "redirect_uri")
-        return _identity().exchange_code(client_id, code, redirect_uri)
+        return _identity().exchange_code(client_id, code, redirect_uri, body.get("code_verifier"))
     return _identity().refresh(_require(body, "refresh_token")[0])
 
 

@@ -138,7 +138,10 @@ def _register_client(app: Flask, settings: Settings):
 
 
 def _client_kwargs(settings: Settings) -> dict:
-    return {"scope": settings.oauth_scopes, "token_endpoint_auth_method": JSON_AUTH, "default_timeout": TIMEOUT}
+    # PKCE (S256) as defence in depth: Atlassian is reported to ignore it for console apps, and
+    # ``state`` stays the CSRF defence; the verifier lives in the session's state data only.
+    return {"scope": settings.oauth_scopes, "token_endpoint_auth_method": JSON_AUTH, "default_timeout": TIMEOUT,
+            "code_challenge_method": "S256"}
 
 
 # --- Jira calls with the person's token -------------------------------------------------------

@@ -4,6 +4,10 @@ state checks fail before any token request is made."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -133,10 +137,11 @@ def test_token_endpoint_failures_never_half_sign_in(tmp_path, reply, status):
     assert _signed_out(client)
 
 
-def test_the_code_exchange_sends_json_with_the_secret_and_a_timeout(tmp_path, monkeypatch):
+def test_the_code_exchange_sends_json_with_the_secret_pkce_and_a_timeout(tmp_path, monkeypatch):
     app = make_oauth_app(tmp_path, "https://auth.test")
     client = app.test_client()
-    state = _query(start_sign_in(client))["state"]
+    authorize = _query(start_sign_in(client))
+    assert authorize["code_challenge_method"] == "S256" and "code_verifier" not in authorize
     seen = {}
     original = requests.Session.send
 
@@ -150,11 +155,15 @@ def test_the_code_exchange_sends_json_with_the_secret_and_a_timeout(tmp_path, mo
             responses.matchers.json_params_matcher({
                 "grant_type": "authorization_code", "code": "the-code", "client_id": "sandbox-client-id",
                 "client_secret": "sandbox-client-secret", "redirect_uri": "http://localhost:5000/auth/callback",
-            }),
+            }, strict_match=False),
             responses.matchers.header_matcher({"Content-Type": "application/json"}),
         ])
-        client.get("/auth/callback?" + urlencode({"code": "the-code", "state": state}))
+        client.get("/auth/callback?" + urlencode({"code": "the-code", "state": authorize["state"]}))
+        verifier = json.loads(mock.calls[0].request.body)["code_verifier"]
     assert seen["timeout"] == oauth.TIMEOUT
+    assert 43 <= len(verifier) <= 128 and re.fullmatch(r"[A-Za-z0-9._~-]+", verifier)
+    digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    assert digest == authorize["code_challenge"]
 
 
 def test_token_endpoint_errors_map_to_jira_errors():

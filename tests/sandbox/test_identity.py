@@ -552,3 +552,31 @@ def test_me_returns_the_atlassian_profile(client):
     assert profile["account_id"] == alice["account_id"]
     assert (profile["email"], profile["name"]) == (alice["email"], alice["display_name"])
     assert (profile["account_type"], profile["account_status"], profile["extended_profile"]) == ("atlassian", "active", {})
+
+
+def _pkce_pair() -> tuple[str, str]:
+    import hashlib
+
+    verifier = "v" * 50
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return verifier, challenge
+
+
+@pytest.mark.parametrize("sent, works", [("right", True), ("wrong", False), (None, False)])
+def test_a_pkce_challenge_needs_its_verifier(ident, sent, works):
+    verifier, challenge = _pkce_pair()
+    user = directory.user_by("name", "alice")
+    code = ident.issue_code(CLIENT_ID, REDIRECT_URI, user, ("read:jira-work",), (challenge, "S256"))
+    given = {"right": verifier, "wrong": "x" * 50, None: None}[sent]
+    if works:
+        assert ident.exchange_code(CLIENT_ID, code, REDIRECT_URI, given)["access_token"]
+    else:
+        with pytest.raises(identity.TokenError) as caught:
+            ident.exchange_code(CLIENT_ID, code, REDIRECT_URI, given)
+        assert caught.value.error == "invalid_grant"
+
+
+def test_a_code_without_a_challenge_ignores_a_verifier(ident):
+    user = directory.user_by("name", "alice")
+    code = ident.issue_code(CLIENT_ID, REDIRECT_URI, user, ("read:jira-work",))
+    assert ident.exchange_code(CLIENT_ID, code, REDIRECT_URI, "anything")["access_token"]
