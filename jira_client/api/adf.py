@@ -127,9 +127,16 @@ def _safe_url(value: object) -> str | None:
     return cleaned
 
 
+_NOT_IN_HTML = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])  # C0 controls but tab and newlines
+
+
 def _esc(value: str) -> str:
-    """Return value escaped for HTML text and double-quoted attributes."""
-    return html.escape(value, quote=True)
+    """Return value escaped for HTML text and double-quoted attributes, without control characters.
+
+    HTML has no place for NUL and the other C0 controls; parsers drop or replace them, each
+    differently, so they are removed here rather than left for a browser to interpret.
+    """
+    return html.escape(value.translate(_NOT_IN_HTML), quote=True)
 
 
 def _date(value: object) -> str | None:
