@@ -39,7 +39,7 @@ def create_app(overrides: Mapping[str, object] | None = None) -> Flask:
             env = with_sandbox(env, port=int(env.get("SANDBOX_PORT") or 0))
     else:
         env = overrides
-    production = not (env.get("TESTING") or env.get(LOCAL_SERVER))
+    production = not (_truthy(env.get("TESTING")) or env.get(LOCAL_SERVER))
     settings = Settings.from_mapping({k: str(v) for k, v in env.items() if v is not None}, production=production)
 
     app = Flask(__name__, instance_path=str(env.get("INSTANCE_PATH") or os.path.abspath("instance")))
@@ -50,7 +50,8 @@ def create_app(overrides: Mapping[str, object] | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
-    app.config.update({k: v for k, v in env.items() if k in FLASK_KEYS or k.startswith("SESSION_")})
+    if overrides is not None:  # tests and the local server; never Flask switches from the real environment
+        app.config.update({k: v for k, v in env.items() if k in FLASK_KEYS or k.startswith("SESSION_")})
     app.extensions["settings"] = settings
     app.extensions["jira_client_options"] = {
         "timeout": DEFAULT_TIMEOUT,
@@ -72,6 +73,11 @@ def create_app(overrides: Mapping[str, object] | None = None) -> Flask:
         return {"settings": settings, "viewer_label": strategy.viewer_label}
 
     return app
+
+
+def _truthy(value: object) -> bool:
+    """Return whether a setting means yes ("1", "true", True): "false" and "0" do not."""
+    return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
 def with_sandbox(env: Mapping[str, object], port: int = 5001) -> dict:

@@ -23,7 +23,7 @@ import time
 from datetime import timedelta
 from typing import Callable, Iterable
 
-from flask import Flask, Response, redirect, request, session
+from flask import Flask, Response, current_app, redirect, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from jira_client.settings import Settings
@@ -129,6 +129,9 @@ def _session_limits(idle_seconds: int, max_seconds: int) -> Callable[[], None]:
         idle = now - int(session.get("last_seen", now))
         age = now - int(session.get("auth_time", now))
         if idle > idle_seconds or age > max_seconds:
+            forget = getattr(current_app.extensions["auth_strategy"], "forget_tokens", None)
+            if forget is not None:
+                forget()  # the refresh token must not outlive the session that held it
             session.clear()
 
     return enforce

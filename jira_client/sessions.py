@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
+import time
 
 import redis
 from cachelib.file import FileSystemCache
@@ -54,7 +56,7 @@ def init_sessions(app: Flask, settings: Settings) -> None:
         directory = os.path.join(app.instance_path, "sessions")
         os.makedirs(directory, mode=0o700, exist_ok=True)
         config["SESSION_TYPE"] = "cachelib"
-        config["SESSION_CACHELIB"] = FileSystemCache(directory, threshold=10000, mode=0o600)
+        config["SESSION_CACHELIB"] = SessionFileCache(directory, threshold=0, mode=0o600)
     Session(app)
     app.session_interface = ResilientSessions(app.session_interface)
     app.before_request(_refuse_without_store)
@@ -75,8 +77,29 @@ def redis_client(url: str, *, tls_verify: bool = True) -> redis.Redis:
     )
 
 
+class SessionFileCache(FileSystemCache):
+    """cachelib's file cache without a size threshold; expired files are swept now and then.
+
+    With a threshold, cachelib evicts the entries closest to expiry once it is exceeded: a flood
+    of anonymous visits to /login would evict everyone's real sessions. Without one, only what
+    has expired is removed.
+    """
+
+    SWEEP_EVERY = 500  # writes, on average, between two sweeps of expired files
+
+    def set(self, key, value, timeout=None, mgmt_element=False):
+        if not mgmt_element and secrets.randbelow(self.SWEEP_EVERY) == 0:
+            self._remove_expired(time.time())
+        return super().set(key, value, timeout, mgmt_element)
+
+
 class ResilientSessions(SessionInterface):
-    """Wraps Flask-Session's interface: a store outage flags the request instead of crashing it."""
+    """Wraps Flask-Session's interface: a store outage flags the request instead of crashing it.
+
+    It also refuses to bring back a session that another request deleted while this one ran
+    (a logout, or a sign-in that gave the session a new id): Flask-Session writes the whole
+    session at the end of every request, so a slow request would otherwise resurrect it.
+    """
 
     def __init__(self, inner: SessionInterface) -> None:
         self.inner = inner
@@ -87,7 +110,9 @@ class ResilientSessions(SessionInterface):
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
         """Return the stored session, or a null one flagged on the request when the store is down."""
         try:
-            return self.inner.open_session(app, request)
+            session = self.inner.open_session(app, request)
+            session.loaded_sid = session.sid if request.cookies.get(app.config["SESSION_COOKIE_NAME"]) == session.sid else None
+            return session
         except STORE_ERRORS as exc:
             log.error("Session store unreachable while reading a session: %s", type(exc).__name__)
             request.environ[STORE_DOWN] = True
@@ -100,6 +125,9 @@ class ResilientSessions(SessionInterface):
         Atlassian, and a redirect that relies on the session would lead nowhere.
         """
         try:
+            if self._deleted_meanwhile(session):
+                log.info("Not saving a session that was deleted while this request ran")
+                return
             self.inner.save_session(app, session, response)
         except STORE_ERRORS as exc:
             log.error("Session store unreachable while saving a session: %s", type(exc).__name__)
@@ -108,6 +136,18 @@ class ResilientSessions(SessionInterface):
             response.set_data(page.get_data())
             response.content_type = page.content_type
             response.headers.pop("Location", None)
+
+
+    def _deleted_meanwhile(self, session: SessionMixin) -> bool:
+        """Return whether this request's stored session (same id) is gone from the store now."""
+        loaded = getattr(session, "loaded_sid", None)
+        if loaded is None or loaded != session.sid:
+            return False  # a new session, or one this request gave a new id
+        store_id = self.inner._get_store_id(loaded)
+        client = getattr(self.inner, "client", None)
+        if client is not None:
+            return not client.exists(store_id)
+        return not self.inner.cache.has(store_id)
 
 
 def _refuse_without_store() -> None:

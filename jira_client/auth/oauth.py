@@ -38,6 +38,7 @@ from urllib.parse import unquote, urlsplit
 
 import requests
 from authlib.common.urls import url_decode
+from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
 from authlib.integrations.requests_client import OAuth2Session
@@ -50,6 +51,7 @@ from jira_client.api.transport import get_transport
 from jira_client.auth.api_token import ApiTokenStrategy
 from jira_client.auth.tokens import TokenCipher, TokenKeeper, TokenRecord, TokenStore, store_for
 from jira_client.observability import events
+from jira_client.sessions import STORE_ERRORS
 from jira_client.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -245,7 +247,11 @@ class OAuthStrategy:
         if "oauth_record" not in g:
             info = session.get(AUTH_KEY)
             record_id = info.get("record") if isinstance(info, dict) else None
-            g.oauth_record = self.store.load(record_id) if record_id else None
+            try:
+                g.oauth_record = self.store.load(record_id) if record_id else None
+            except STORE_ERRORS:
+                g.oauth_record = None  # the 503 page that follows renders as signed out, not as a 500
+                raise
         return g.oauth_record
 
     def is_signed_in(self) -> bool:
@@ -320,7 +326,7 @@ class OAuthStrategy:
         with client:
             try:
                 return dict(client.refresh_token(refresh_token=refresh_token))
-            except (OAuthError, requests.RequestException) as exc:
+            except (AuthlibBaseError, requests.RequestException) as exc:
                 error = as_jira_error(exc)
                 log.warning("Token refresh failed: %s (%s)", type(error).__name__, error.status)
                 raise error from exc

@@ -305,6 +305,10 @@ class TokenKeeper:
         record = self._load(record_id)
         if not self._needs_refresh(record, rejected):
             return record
+        if not record.refresh_token:  # a grant without offline_access: nothing can renew it
+            self.store.delete(record_id)
+            self.on_refresh("invalid_grant")
+            raise AuthError("Your Atlassian sign-in cannot be renewed.")
         try:
             answer = self._refresh(record.refresh_token)
         except AuthError:

@@ -7,11 +7,13 @@ failures in plain words. Each failure is counted by reason (``observability.even
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Mapping
 
 import requests
-from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
+from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.base_client.errors import MismatchingStateError
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
 from jira_client.api.errors import AuthError, JiraError
@@ -22,6 +24,11 @@ from jira_client.observability import events
 log = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__)
+
+
+def _error_code(value: str) -> str:
+    """Return an OAuth error code fit to show (RFC 6749 codes are short snake_case), else ""."""
+    return value if re.fullmatch(r"[a-z_]{1,40}", value) else ""
 
 
 def current_oauth() -> OAuthStrategy:
@@ -64,7 +71,7 @@ def callback():
             400 if cancelled else 502,
             "Sign-in cancelled" if cancelled else "Atlassian refused the sign-in",
             "You did not allow access, so you are not signed in." if cancelled else "Atlassian could not sign you in.",
-            detail=request.args.get("error_description", "")[:300],
+            detail=_error_code(request.args["error"]),  # never the free-text description: anyone can craft it
             reason="access_denied" if cancelled else "code_exchange",
         )
     issuer = request.args.get("iss")
@@ -78,7 +85,7 @@ def callback():
         log.info("Sign-in callback with a missing, foreign or used state")
         return _failure(400, "This sign-in link is no longer valid", "Sign-in links work once, in the browser that started them. Start again.",
                         reason="state_mismatch")
-    except (OAuthError, requests.RequestException) as exc:
+    except (AuthlibBaseError, requests.RequestException) as exc:  # OAuthError, and a missing code too
         error = as_jira_error(exc)
         log.warning("Code exchange failed: %s (%s)", type(error).__name__, error.status)
         status = 400 if isinstance(error, AuthError) else 502

@@ -23,6 +23,7 @@ A repeat that arrives while the first is still running waits a little for its ou
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import threading
@@ -97,14 +98,14 @@ class FileStore:
 
     def claim(self, key: str) -> bool:
         path = self._path(key)
+        if secrets.randbelow(100) == 0:
+            self._prune()  # before claiming: a failed sweep must not strand a pending claim
         try:
             descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         except FileExistsError:
             return False
         with os.fdopen(descriptor, "w") as handle:
             handle.write(PENDING)
-        if secrets.randbelow(100) == 0:
-            self._prune()
         return True
 
     def get(self, key: str) -> str | None:
@@ -124,8 +125,9 @@ class FileStore:
         """Remove claims older than MAX_AGE (their tokens can no longer be submitted)."""
         cutoff = time.time() - MAX_AGE
         for entry in os.scandir(self.directory):
-            if entry.stat().st_mtime < cutoff:
-                os.remove(entry.path)
+            with contextlib.suppress(FileNotFoundError):  # another process swept or replaced it first
+                if entry.stat().st_mtime < cutoff:
+                    os.remove(entry.path)
 
 
 class CacheStore:

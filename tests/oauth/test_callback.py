@@ -68,13 +68,14 @@ def test_odd_states_are_400_not_500(tmp_path, sandbox, state):
     assert token_calls(sandbox) == 0
 
 
-def test_denied_consent_is_a_friendly_400_with_the_description_escaped(tmp_path, sandbox):
+def test_denied_consent_is_a_friendly_400_that_shows_no_text_from_the_url(tmp_path, sandbox):
     client = make_oauth_app(tmp_path, sandbox.url).test_client()
     state = _query(start_sign_in(client))["state"]
-    query = urlencode({"error": "access_denied", "error_description": "<script>x</script>", "state": state})
+    query = urlencode({"error": "access_denied", "error_description": "<script>x</script> Call +1 555 0100", "state": state})
     response = client.get(f"/auth/callback?{query}")
     assert response.status_code == 400
-    assert b"<script>x</script>" not in response.data and b"&lt;script&gt;" in response.data
+    assert b"script" not in response.data and b"555" not in response.data  # anyone can craft the description
+    assert b"access_denied" in response.data
     with client.session_transaction() as sess:
         assert not any(key.startswith("_state_") for key in sess)  # the state is spent
     assert token_calls(sandbox) == 0 and _signed_out(client)
@@ -196,3 +197,11 @@ def test_a_callback_from_another_issuer_is_refused(tmp_path, sandbox):
     assert client.get(callback + "&iss=https%3A%2F%2Fevil.example").status_code == 400
     assert token_calls(sandbox) == 0 and _signed_out(client)
     assert client.get(callback).status_code == 400  # the state was spent by the refused attempt
+
+
+def test_a_callback_with_its_state_but_no_code_is_a_400(tmp_path, sandbox):
+    client = make_oauth_app(tmp_path, sandbox.url).test_client()
+    state = _query(start_sign_in(client))["state"]
+    response = client.get("/auth/callback?" + urlencode({"state": state}))
+    assert response.status_code == 400 and _signed_out(client)
+    assert token_calls(sandbox) == 0

@@ -119,3 +119,44 @@ def test_the_login_page_never_echoes_a_bad_next(tmp_path, sandbox):
     client = make_oauth_app(tmp_path, sandbox.url).test_client()
     page = client.get("/login?next=//evil.example").get_data(as_text=True)
     assert "evil.example" not in page and 'name="next" value="/"' in page
+
+
+def test_a_token_store_hiccup_is_a_503_page_not_a_500(tmp_path, sandbox, monkeypatch):
+    import redis
+
+    app = make_oauth_app(tmp_path, sandbox.url)
+    client = app.test_client()
+    sign_in(client, "bob")
+
+    def unreachable(record_id):
+        raise redis.exceptions.TimeoutError("Timeout reading from socket")
+
+    monkeypatch.setattr(app.extensions["token_store"], "load", unreachable)
+    response = client.get("/projects")
+    assert response.status_code == 503 and b"session store" in response.data
+
+
+def test_a_record_without_a_refresh_token_ends_the_sign_in_cleanly(tmp_path, sandbox):
+    app = make_oauth_app(tmp_path, sandbox.url)
+    client = app.test_client()
+    sign_in(client, "bob")
+    store = app.extensions["token_store"]
+    record_id, record = session_record(app, client)
+    unrenewable = record.__class__(**{**record.__dict__, "refresh_token": "", "expires_at": 0, "version": record.version + 1})
+    assert store.replace(record_id, unrenewable, record.version)
+    response = client.get("/projects")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert store.load(record_id) is None
+
+
+def test_an_idle_timeout_deletes_the_token_record_too(tmp_path, sandbox, monkeypatch):
+    from jira_client import security
+
+    app = make_oauth_app(tmp_path, sandbox.url)
+    client = app.test_client()
+    sign_in(client, "bob")
+    record_id, _ = session_record(app, client)
+    later = security._now() + 31 * 60
+    monkeypatch.setattr(security, "_now", lambda: later)
+    assert client.get("/projects").status_code == 302
+    assert app.extensions["token_store"].load(record_id) is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from flask import session
 from redis.connection import SSLConnection
@@ -115,3 +117,61 @@ def test_redis_tls_verify_reaches_the_session_client(tmp_path):
 
     assert options["ssl_cert_reqs"] == "none"
     assert app.config["SESSION_REDIS"] is app.extensions["redis"]
+
+
+def _slow_request_finishing_after_logout(app) -> tuple[object, str]:
+    """Run the end of a request whose session another request deleted meanwhile; return (response, sid)."""
+    client = app.test_client()
+    client.get("/_remember")
+    cookie_name = app.config["SESSION_COOKIE_NAME"]
+    sid = client.get_cookie(cookie_name).value
+    interface = app.session_interface
+    with app.test_request_context("/_remember", headers={"Cookie": f"{cookie_name}={sid}"}) as context:
+        slow = interface.open_session(app, context.request)  # the slow request read the session...
+        assert slow["note"] == "kept"
+        interface.inner._delete_session(interface.inner._get_store_id(sid))  # ...a logout deleted it...
+        slow["admin_session"] = {"since": 1}  # ...and the slow one changed and saves it
+        response = app.response_class("ok")
+        interface.save_session(app, slow, response)
+    return response, sid
+
+
+def test_a_request_ending_after_logout_does_not_bring_the_session_back(tmp_path):
+    app = session_app(tmp_path)
+    response, sid = _slow_request_finishing_after_logout(app)
+    assert "Set-Cookie" not in response.headers
+    assert not app.session_interface.inner.cache.has(app.session_interface.inner._get_store_id(sid))
+
+
+@pytest.mark.redis
+def test_a_request_ending_after_logout_does_not_bring_the_session_back_in_redis(tmp_path, machine_redis, key_prefix):
+    app = session_app(tmp_path, SESSION_TYPE=None, REDIS_URL=machine_redis, SESSION_KEY_PREFIX=key_prefix)
+    response, sid = _slow_request_finishing_after_logout(app)
+    assert "Set-Cookie" not in response.headers
+    assert not list(quick_redis(machine_redis).scan_iter(f"{key_prefix}*"))
+
+
+def test_an_ordinary_request_still_saves_its_session(tmp_path):
+    client = session_app(tmp_path).test_client()
+    client.get("/_remember")
+    assert client.get("/_recall").json["note"] == "kept"
+
+
+def test_the_file_store_never_evicts_live_sessions_to_make_room(tmp_path):
+    """A size threshold would let a flood of anonymous /login visits evict everyone's sessions."""
+    from jira_client.sessions import SessionFileCache
+
+    app = make_app(tmp_path, SESSION_TYPE=None, SESSION_CACHELIB=None)
+    cache = app.config["SESSION_CACHELIB"]
+    assert isinstance(cache, SessionFileCache) and cache._threshold == 0
+
+
+def test_the_file_store_sweeps_what_has_expired(tmp_path, monkeypatch):
+    from jira_client.sessions import SessionFileCache
+
+    cache = SessionFileCache(str(tmp_path / "sessions"), threshold=0)
+    cache.set("session:old", {"x": 1}, timeout=1)
+    monkeypatch.setattr(time, "time", lambda: START + 10**6)
+    monkeypatch.setattr(SessionFileCache, "SWEEP_EVERY", 1)
+    cache.set("session:new", {"x": 2}, timeout=0)
+    assert sorted(p.name for p in (tmp_path / "sessions").iterdir() if not p.name.startswith("__")) == [cache._get_filename("session:new").rsplit("/", 1)[1]]

@@ -81,3 +81,9 @@ def test_the_factory_refuses_a_bad_environment_under_gunicorn():
 @pytest.mark.parametrize("env, expected", [({}, False), ({"JIRA_BASE_URL": " "}, False), (SINGLE, True), ({"JIRA_CLOUD_ID": "x"}, True)])
 def test_jira_configured(env, expected):
     assert jira_configured(env) is expected
+
+
+@pytest.mark.parametrize("value", ["false", "0", ""])
+def test_testing_false_keeps_the_production_rules(value):
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        create_app({**SINGLE, "TESTING": value})

@@ -113,3 +113,18 @@ def test_the_store_follows_the_session_backend(tmp_path):
     assert isinstance(make_app(tmp_path).extensions[once.STORE_KEY], once.CacheStore)
     on_disk = make_app(tmp_path, SESSION_TYPE=None, SESSION_CACHELIB=None)
     assert isinstance(on_disk.extensions[once.STORE_KEY], once.FileStore)
+
+
+def test_sweeping_old_claims_survives_a_file_that_vanished_meanwhile(tmp_path, monkeypatch):
+    store = once.FileStore(str(tmp_path / "once"))
+
+    class Vanished:
+        path = str(tmp_path / "once" / "gone")
+
+        def stat(self):
+            raise FileNotFoundError(self.path)
+
+    monkeypatch.setattr(once.os, "scandir", lambda directory: [Vanished()])
+    store._prune()  # another process removed it between listing and stat: nothing to do
+    monkeypatch.undo()
+    assert store.claim("once:after-a-sweep")
