@@ -109,10 +109,6 @@ class JiraClient:
             params["query"] = query
         return offset_page(self._request("GET", "project/search", params=params), "values", Project.from_api)
 
-    def get_project(self, key: str) -> Project:
-        """Return one project; raises NotFound when it is missing or hidden."""
-        return Project.from_api(self._request("GET", f"project/{keys.segment(keys.project_key(key))}"))
-
     def search_issues(
         self, jql: str, next_page_token: str | None = None, max_results: int = 50, fields=LIST_FIELDS
     ) -> Page[IssueSummary]:

@@ -2,8 +2,9 @@
 
 Pure functions over ``FieldMeta`` (createmeta, editmeta, transition screens):
 
-- ``kind_of(meta)``: the input a field gets (one of ``KINDS``), or None when this app cannot edit
-  it; ``unsupported_reason(meta)`` then says why in plain words.
+- ``kind_of(meta)``: the input a field gets (one of ``KINDS``), or None when this app cannot edit it.
+- ``offering(meta, value)``: ``meta`` whose choices include the field's current value, which
+  editmeta's ``allowedValues`` may leave out (an archived version, a priority outside the scheme).
 - ``to_json(meta, raw)``: form input (a string, or a list for multiple choices) -> the JSON Jira
   expects in ``fields``; raises ``FieldInputError`` with a message for the person.
 - ``to_form(meta, value)``: Jira's JSON value -> form input, so an edit form starts filled in.
@@ -20,11 +21,12 @@ offered for editing (it would be destroyed on save).
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
 from jira_client.api import adf, keys
-from jira_client.api.models import FieldMeta, parse_time
+from jira_client.api.models import Choice, FieldMeta, parse_time
 
 TEXT, RICH, NUMBER, DATE, DATETIME = "text", "rich", "number", "date", "datetime"
 SELECT, MULTI, CASCADE, LABELS, USER, PARENT = "select", "multi", "cascade", "labels", "user", "parent"
@@ -36,18 +38,6 @@ RICH_SYSTEM = frozenset({"description", "environment"})
 HANDLED_ELSEWHERE = frozenset({"project", "issuetype", "comment", "status", "issuekey"})
 SINGLE_CHOICE_TYPES = frozenset({"priority", "option", "resolution", "version", "component", "securitylevel"})
 MULTI_CHOICE_ITEMS = frozenset({"option", "component", "version"})
-REASONS = {
-    "team": "an Atlassian team picker",
-    "user[]": "a picker for several people",
-    "any": "a field that belongs to an app",
-    "timetracking": "time tracking",
-    "attachment[]": "attachments",
-    "issuelinks[]": "issue links",
-    "issuerestriction": "an issue restriction",
-    "group": "a group picker",
-    "group[]": "a picker for several groups",
-    "sd-customerrequesttype": "a service request type",
-}
 MAX_LABEL_CHARS = 255
 JIRA_DATETIME = "%Y-%m-%dT%H:%M:%S.000+0000"
 PARTS_SEPARATOR = "\x1e"  # joins the editable parts of a rich text (api.rich_text) into one form value
@@ -80,14 +70,6 @@ def kind_of(meta: FieldMeta) -> str | None:
     return None
 
 
-def unsupported_reason(meta: FieldMeta) -> str:
-    """Return, in plain words, what kind of field ``meta`` is that this app cannot fill in."""
-    name = f"{meta.items}[]" if meta.type == "array" else meta.type
-    if meta.type in SINGLE_CHOICE_TYPES or meta.items in MULTI_CHOICE_ITEMS or meta.type == "option-with-child":
-        return "a list of choices Jira did not send"
-    return REASONS.get(name) or REASONS.get(meta.system) or f"a field of type “{name or 'unknown'}”"
-
-
 def is_required_blocker(meta: FieldMeta) -> bool:
     """Return whether a create screen cannot be filled in here: required, no default, not editable."""
     return meta.required and not meta.has_default and meta.system not in HANDLED_ELSEWHERE and kind_of(meta) is None
@@ -99,6 +81,29 @@ def choices(meta: FieldMeta) -> list[tuple[str, str]]:
         return [pair for c in meta.allowed
                 for pair in [(c.id, c.label)] + [(f"{c.id}:{k.id}", f"{c.label} › {k.label}") for k in c.children]]
     return [(c.id, c.label) for c in meta.allowed]
+
+
+def offering(meta: FieldMeta, value: Any) -> FieldMeta:
+    """Return ``meta`` with the field's current ``value`` among its choices when Jira left it out.
+
+    Without it the form could not show the value, would post it empty and the save would clear it.
+    """
+    kind = kind_of(meta)
+    if kind not in (SELECT, MULTI, CASCADE) or value in (None, "", []):
+        return meta
+    allowed = list(meta.allowed)
+    for item in value if isinstance(value, list) else [value]:
+        current = Choice.from_api(item)
+        if current is None:
+            continue
+        known = next((n for n, c in enumerate(allowed) if c.id == current.id), None)
+        if known is None:
+            allowed.append(current)
+        elif kind == CASCADE:  # the parent is offered; its child may not be
+            ids = {k.id for k in allowed[known].children}
+            extra = tuple(k for k in current.children if k.id not in ids)
+            allowed[known] = replace(allowed[known], children=allowed[known].children + extra)
+    return replace(meta, allowed=tuple(allowed))
 
 
 def is_lossless(meta: FieldMeta, value: Any) -> bool:
@@ -158,8 +163,13 @@ def fingerprint(meta: FieldMeta, raw: str | list[str] | None) -> str:
         parts = sorted(raw) if isinstance(raw, list) else sorted((raw or "").split())
         text = "\x1f".join(parts)
     else:
-        text = "\n".join(line.rstrip() for line in (raw or "").replace("\r\n", "\n").strip().split("\n"))
+        text = tidy(raw or "")
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def tidy(text: str) -> str:
+    """Return text as compared for changes: Unix line endings, no trailing spaces, no blank ends."""
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
 
 
 def display(meta: FieldMeta, raw: str | list[str] | None) -> str:

@@ -8,7 +8,7 @@ page must render with placeholders rather than fail.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from jira_client.api.pagination import Page, offset_page
@@ -34,9 +34,10 @@ def parse_time(value: Any) -> datetime | None:
         return None
     for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d"):
         try:
-            return datetime.strptime(value, fmt)
+            parsed = datetime.strptime(value, fmt)
         except ValueError:
             continue
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)  # a bare date: UTC
     return None
 
 

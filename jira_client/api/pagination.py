@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Generic, Iterator, TypeVar
 
+from jira_client.api.errors import BadResponse
+
 T = TypeVar("T")
 
 
@@ -37,6 +39,7 @@ class Page(Generic[T]):
 
 def offset_page(payload: dict, key: str, parse: Callable[[dict], T]) -> Page[T]:
     """Return a Page from an offset-style body whose items sit under ``key``."""
+    _require_object(payload)
     raw = payload.get(key) or []
     items = tuple(parse(item) for item in raw if isinstance(item, dict))
     start = _int(payload.get("startAt"), 0)
@@ -53,11 +56,18 @@ def offset_page(payload: dict, key: str, parse: Callable[[dict], T]) -> Page[T]:
 
 def token_page(payload: dict, key: str, parse: Callable[[dict], T]) -> Page[T]:
     """Return a Page from a token-style body (``nextPageToken``, missing on the last page)."""
+    _require_object(payload)
     items = tuple(parse(item) for item in payload.get(key) or [] if isinstance(item, dict))
     token = payload.get("nextPageToken")
     if not isinstance(token, str) or not token or payload.get("isLast") is True:
         token = None
     return Page(items, next_cursor=token)
+
+
+def _require_object(payload: object) -> None:
+    """Raise BadResponse unless a page body is a JSON object (an empty body or a list is not)."""
+    if not isinstance(payload, dict):
+        raise BadResponse("Jira's page of results could not be read.")
 
 
 def _int(value: object, default):

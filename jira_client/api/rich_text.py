@@ -14,6 +14,7 @@ from typing import Any
 
 from jira_client.api import adf
 from jira_client.api.fields import PARTS_SEPARATOR as SEPARATOR  # joins the parts' texts into one form value
+from jira_client.api.fields import tidy
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,6 @@ def _editable(run: list[Any]) -> list[Part]:
 
 def _same(edited: str, original: str) -> bool:
     """Return whether an edited text is the original one, but for line endings and trailing spaces."""
-    def tidy(text: str) -> str:
-        return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
     return tidy(edited) == tidy(original)
 
 

@@ -5,11 +5,10 @@ who may edit or delete; the page offers the controls only on the person's own co
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from jira_client.api import adf, keys
-from jira_client.api.errors import AuthError, JiraError
-from jira_client.web.drafts import keeps_draft, sign_in_again
+from jira_client.api import adf
+from jira_client.api.errors import JiraError
 from jira_client.web import form_drafts, once, viewer
 from jira_client.web.forms import CommentEditForm, CommentForm, ConfirmForm
 from jira_client.web.issues import render_issue
@@ -19,9 +18,10 @@ bp = Blueprint("comments", __name__)
 
 
 @bp.post("/issues/<issue_key:key>/comments")
-@keeps_draft(lambda key: url_for("issues.show", key=key), fields=("body",))
+@form_drafts.keeps_form(page_of=lambda key: url_for("issues.show", key=key))
 @login_required
 def create(key: str):
+    """Add a comment; the issue page comes back with the form still filled in when that fails."""
     form = CommentForm()
     if not form.validate_on_submit():
         return _form_again(key, form, status=400)
@@ -34,13 +34,10 @@ def create(key: str):
         viewer.remember(comment.author)
     except once.Refused as refusal:
         return _form_again(key, form, status=refusal.page.status, error=refusal.page)
-    except JiraError as error:
-        if isinstance(error, AuthError):  # multi_user: the sign-in ended; keep the text, sign in again
-            response = sign_in_again(error, url_for("issues.show", key=key), {"body": form.body.data})
-            if response is not None:
-                return response
+    except JiraError as error:  # multi_user: an ended sign-in keeps the text and signs in again
         page = once.failure_page(error)
-        return _form_again(key, form, status=page.status, error=page)
+        return (form_drafts.sign_in_for(error, url_for("issues.show", key=key))
+                or _form_again(key, form, status=page.status, error=page))
     flash("Your comment was added.", "success")
     return redirect(url_for("issues.show", key=key, comments="last", _anchor=f"comment-{comment.id}"))
 
@@ -53,12 +50,12 @@ def _form_again(key: str, form: CommentForm, status: int, error=None):
         return render_template("comments/retry.html", key=key, form=form, error=error), status
 
 
-@bp.route("/issues/<issue_key:key>/comments/<comment_id>/edit", methods=["GET", "POST"])
+@bp.route("/issues/<issue_key:key>/comments/<numeric_id:comment_id>/edit", methods=["GET", "POST"])
 @form_drafts.keeps_form
 @login_required
 def edit(key: str, comment_id: str):
     """Change one's own comment; one Markdown cannot carry losslessly is not offered for editing."""
-    comment = get_jira().get_comment(key, _checked(comment_id))
+    comment = get_jira().get_comment(key, comment_id)
     text, lossless = adf.to_markdown(comment.body)
     form = CommentEditForm(data={"body": text, **form_drafts.restore()} if request.method == "GET" else None)
     if not lossless or request.method == "GET" or not form.validate_on_submit():
@@ -77,15 +74,14 @@ def edit(key: str, comment_id: str):
     return redirect(url_for("issues.show", key=key, _anchor=f"comment-{comment_id}"))
 
 
-@bp.route("/issues/<issue_key:key>/comments/<comment_id>/delete", methods=["GET", "POST"])
+@bp.route("/issues/<issue_key:key>/comments/<numeric_id:comment_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(key: str, comment_id: str):
     """Confirm, then delete a comment; Jira decides whether this person may."""
     form = ConfirmForm()
     if request.method == "GET":
-        comment = get_jira().get_comment(key, _checked(comment_id))
+        comment = get_jira().get_comment(key, comment_id)
         return render_template("comments/delete.html", key=key, comment=comment, form=form, error=None)
-    _checked(comment_id)
     try:
         with once.Attempt() as run:
             if run.result:
@@ -97,14 +93,6 @@ def delete(key: str, comment_id: str):
         return render_template("comments/delete.html", key=key, comment=None, form=form, error=page), page.status
     flash("The comment was deleted.", "success")
     return redirect(url_for("issues.show", key=key, _anchor="comments"))
-
-
-def _checked(comment_id: str) -> str:
-    """Return a comment id fit for a Jira URL, or answer 404."""
-    try:
-        return keys.numeric_id(comment_id)
-    except keys.InvalidKey:
-        abort(404)
 
 
 def _edit_page(key: str, comment, form: CommentEditForm, lossless: bool, status: int = 200, error=None):

@@ -1,5 +1,6 @@
-"""URL converters that refuse malformed Jira keys while routing, before any call to Jira."""
+"""URL converters that refuse malformed Jira keys and ids while routing, before any call to Jira."""
 
+from flask import abort
 from werkzeug.routing import BaseConverter, ValidationError
 
 from jira_client.api import keys
@@ -29,4 +30,24 @@ class ProjectKeyConverter(BaseConverter):
             raise ValidationError() from exc
 
 
-CONVERTERS = {"issue_key": IssueKeyConverter, "project_key": ProjectKeyConverter}
+class NumericIdConverter(BaseConverter):
+    """``/comments/<numeric_id:comment_id>``: a Jira id (digits only); anything else is a 404."""
+
+    regex = r"[0-9]{1,18}"
+
+    def to_python(self, value: str) -> str:
+        try:
+            return keys.numeric_id(value)
+        except keys.InvalidKey as exc:
+            raise ValidationError() from exc
+
+
+def numeric_id_or_404(value: str) -> str:
+    """Return ``value`` as a Jira id, or answer 404 (for an id given in the query string)."""
+    try:
+        return keys.numeric_id(value)
+    except keys.InvalidKey:
+        abort(404)
+
+
+CONVERTERS = {"issue_key": IssueKeyConverter, "project_key": ProjectKeyConverter, "numeric_id": NumericIdConverter}

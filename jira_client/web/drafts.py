@@ -1,4 +1,4 @@
-"""What someone was typing, kept across a forced re-sign-in.
+"""What someone was typing, kept across a forced re-sign-in (or a moment when Jira is unavailable).
 
 When a multi_user sign-in ends mid-post (the grant was revoked, or the refresh token expired),
 the person is sent to Atlassian and back. The form they were submitting is saved in their
@@ -9,10 +9,7 @@ change at sign-in because Flask-Session keeps the session's data when it regener
 
 from __future__ import annotations
 
-from functools import wraps
-from typing import Callable, Iterable
-
-from flask import request, session
+from flask import session
 
 from jira_client.api.errors import AuthError
 from jira_client.web.jira import current_strategy
@@ -40,28 +37,6 @@ def take_draft(path: str) -> dict[str, str] | None:
     else:
         session.pop(DRAFTS_KEY)
     return drafts[path]
-
-
-def keeps_draft(page_of: Callable[..., str], fields: Iterable[str]):
-    """Decorate a POST view (above ``login_required``): signed out, save the posted ``fields`` and sign in.
-
-    The person comes back to ``page_of(**kwargs)``, the page the form is on, not to the POST URL.
-    """
-    names = tuple(fields)
-
-    def decorate(view):
-        @wraps(view)
-        def wrapped(**kwargs):
-            strategy = current_strategy()
-            if strategy.is_signed_in():
-                return view(**kwargs)
-            page = page_of(**kwargs)
-            save_draft(page, {name: request.form.get(name, "") for name in names})
-            return strategy.login_redirect(page)
-
-        return wrapped
-
-    return decorate
 
 
 def sign_in_again(error: AuthError, page: str, fields: dict[str, str]):

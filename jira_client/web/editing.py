@@ -1,11 +1,13 @@
 """Creating and editing issues with forms generated from createmeta and editmeta.
 
 Create: choose the issue type, fill in its screen, land on the new issue. Edit: only the fields
-the person changed are sent; if Jira's copy changed since the form was made, both versions are
-shown and the person decides. Rich text that Markdown cannot carry whole is edited around the
-parts it cannot carry, which are sent back exactly (``api.rich_text``); with nothing editable it
-is only shown, and never sent. Every submit is one-time (``web.once``); on any failure the form
-comes back with what was typed and Jira's field errors next to their fields.
+the person changed are sent; if a field of the form changed in Jira since the form was made, both
+versions are shown and the person decides (a comment meanwhile is no conflict). A current value
+editmeta does not offer (an archived version) is offered anyway, so a save never clears it.
+Rich text that Markdown cannot carry whole is edited around the parts it cannot carry, which are
+sent back exactly (``api.rich_text``); with nothing editable it is only shown, and never sent.
+Every submit is one-time (``web.once``); on any failure the form comes back with what was typed
+and Jira's field errors next to their fields; a failed read before the write keeps it as a draft.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from jira_client.api import fields, keys, rich_text
+from jira_client.api import fields, rich_text
 from jira_client.api.errors import JiraError
 from jira_client.api.models import EditableIssue, FieldMeta
-from jira_client.web import field_form, form_drafts, once, viewer
+from jira_client.web import converters, field_form, form_drafts, once, viewer
 from jira_client.web.forms import CreateForm, EditForm
 from jira_client.web.jira import get_jira, login_required
 
@@ -26,14 +28,6 @@ bp = Blueprint("editing", __name__)
 bp.add_app_template_global(viewer.known_account_id, "viewer_account_id")  # comment controls on the issue page
 
 FIELD_ERRORS_HINT = "Jira explained what it needs next to the fields below."
-
-
-class InputErrors(Exception):
-    """Form input that cannot become Jira values: ``errors`` maps field id to message."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
 
 
 @bp.route("/projects/<project_key:key>/issues/new", methods=["GET", "POST"])
@@ -48,10 +42,7 @@ def new(key: str):
         if len(types) == 1:
             return redirect(url_for("editing.new", key=key, type=types[0].id))
         return render_template("issues/new.html", key=key, types=types, type_id="", form=None)
-    try:
-        keys.numeric_id(type_id)
-    except keys.InvalidKey:
-        abort(404)
+    converters.numeric_id_or_404(type_id)
     metas = jira.list_create_fields(key, type_id)
     page = {"key": key, "type_id": type_id, "metas": metas,
             "blockers": [m for m in metas if fields.is_required_blocker(m)],
@@ -62,12 +53,12 @@ def new(key: str):
         draft = form_drafts.restore(field_form.list_fields(metas))
         return _create_page(field_form.build(CreateForm, metas, data=draft), page, types=types)
     form = field_form.build(CreateForm, metas, posted=True)
-    if _search_people(form, metas, project_key=key):
+    if field_form.search_people(form, metas, project_key=key):
         return _create_page(form, page)
     if page["blockers"] or not form.validate_on_submit():
         return _create_page(form, page, status=400)
     try:
-        values = _jira_values(field_form.values(form, metas), metas, keep_empty=False)
+        values = field_form.jira_values(field_form.values(form, metas), metas, keep_empty=False)
         values.update(project={"key": key}, issuetype={"id": type_id})
         with once.Attempt() as run:
             if run.result:
@@ -75,7 +66,7 @@ def new(key: str):
                 return redirect(run.result)
             created = jira.create_issue(values)
             run.finish(url_for("issues.show", key=created))
-    except InputErrors as error:
+    except field_form.InputErrors as error:
         field_form.add_errors(form, error.errors)
         return _create_page(form, page, status=400)
     except (JiraError, once.Refused) as error:
@@ -100,7 +91,7 @@ def edit(key: str):
         form.base.data = draft.get("base") or _digests(screen.metas, current)
         return _edit_page(form, screen)
     form = screen.form(posted=True)
-    if _search_people(form, screen.metas, issue_key=key):
+    if field_form.search_people(form, screen.metas, issue_key=key):
         return _edit_page(form, screen)
     if not form.validate_on_submit():
         return _edit_page(form, screen, status=400)
@@ -112,12 +103,12 @@ def edit(key: str):
         with once.Attempt() as run:
             if run.result:
                 return redirect(run.result)
-            if screen.issue.updated_raw != form.updated.data:
+            if screen.issue.updated_raw != form.updated.data and (not base or _theirs(screen.metas, current, base)):
                 return _conflict(screen, mine, current, base, changed)
             if changed:
-                jira.update_issue(key, fields=_jira_values(mine, changed, keep_empty=True, partial=screen.partial))
+                jira.update_issue(key, fields=field_form.jira_values(mine, changed, keep_empty=True, partial=screen.partial))
             run.finish(url_for("issues.show", key=key))
-    except InputErrors as error:
+    except field_form.InputErrors as error:
         field_form.add_errors(form, error.errors)
         return _edit_page(form, screen, status=400)
     except (JiraError, once.Refused) as error:
@@ -142,7 +133,8 @@ class EditScreen:
 
     @classmethod
     def of(cls, issue: EditableIssue) -> EditScreen:
-        settable = [m for m in issue.fields if "set" in m.operations and fields.kind_of(m) is not None]
+        settable = [fields.offering(m, issue.values.get(m.id)) for m in issue.fields
+                    if "set" in m.operations and fields.kind_of(m) is not None]
         lossy = [m for m in settable if not fields.is_lossless(m, issue.values.get(m.id))]
         parts = {m.id: rich_text.split(issue.values.get(m.id)) for m in lossy}
         partial = {field_id: split for field_id, split in parts.items() if rich_text.texts(split)}
@@ -166,7 +158,7 @@ class EditScreen:
 def _conflict(screen: EditScreen, mine: dict, current: dict, base: dict, changed: list[FieldMeta]):
     """Show both versions: what this person changed and what changed in Jira meanwhile."""
     metas = screen.metas
-    theirs = [m for m in metas if fields.fingerprint(m, current[m.id]) != base.get(m.id, fields.fingerprint(m, current[m.id]))]
+    theirs = _theirs(metas, current, base)
     differences = [
         {"name": m.name, "mine": fields.display(m, mine[m.id]), "theirs": fields.display(m, current[m.id]),
          "by_me": m in changed, "by_them": m in theirs}
@@ -180,45 +172,9 @@ def _conflict(screen: EditScreen, mine: dict, current: dict, base: dict, changed
     ), 409
 
 
-def _jira_values(raw: dict, metas: list[FieldMeta], keep_empty: bool, partial: dict | None = None) -> dict:
-    """Return form input as Jira values (``keep_empty``: send emptied fields, to clear them).
-
-    A rich field edited in parts is put back together around the parts kept as they were.
-
-    Raises:
-        InputErrors: some input cannot be a value of its field.
-    """
-    values, errors = {}, {}
-    for meta in metas:
-        if meta.id not in raw:
-            continue
-        try:
-            if meta.id in (partial or {}):
-                value = rich_text.join(partial[meta.id], str(raw[meta.id]).split(rich_text.SEPARATOR))
-            else:
-                value = fields.to_json(meta, raw[meta.id])
-        except fields.FieldInputError as error:
-            errors[meta.id] = str(error)
-            continue
-        if keep_empty or value not in (None, []):
-            values[meta.id] = value
-    if errors:
-        raise InputErrors(errors)
-    return values
-
-
-def _search_people(form, metas, **where) -> bool:
-    """Run the person search the person asked for (its button was pressed); return whether it ran."""
-    field_id = request.form.get("search", "")
-    meta = next((m for m in metas if m.id == field_id and fields.kind_of(m) == fields.USER), None)
-    if meta is None:
-        return False
-    query = (form[field_id + field_form.QUERY_SUFFIX].data or "").strip()
-    found = list(get_jira().search_assignable_users(query, **where)) if query else []
-    field_form.offer_people(form[field_id], meta, found)
-    if not found:
-        form[field_id + field_form.QUERY_SUFFIX].errors = [f"Nobody matching “{query}” can be chosen here."]
-    return True
+def _theirs(metas: list[FieldMeta], current: dict, base: dict) -> list[FieldMeta]:
+    """Return the fields whose value in Jira is no longer the one the form was made with."""
+    return [m for m in metas if fields.fingerprint(m, current[m.id]) != base.get(m.id, fields.fingerprint(m, current[m.id]))]
 
 
 def _explain(form, error) -> tuple[int, object]:

@@ -8,6 +8,9 @@ button, which works without JavaScript: the view fills the select with matches a
 Rich text that Markdown cannot carry whole is edited in parts (``partial``, from
 ``api.rich_text.split``): one ``<id>__part<n>`` text area per editable part, shown between the
 parts kept as they are; the field's form value is the parts' texts joined by ``rich_text.SEPARATOR``.
+
+``jira_values`` turns the form's input into the values Jira expects, and ``search_people`` runs
+a person search whose button was pressed, for every screen built here.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
@@ -22,11 +26,20 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from jira_client.api import fields, rich_text
 from jira_client.api.models import FieldMeta, User
+from jira_client.web.jira import get_jira
 
 QUERY_SUFFIX = "__query"
 PART_SUFFIX = "__part"
 MAX_TEXT_CHARS = 32_000  # Jira's limit on a text field is 32,767 characters
 REQUIRED = "Jira needs a value here."
+
+
+class InputErrors(Exception):
+    """Form input that cannot become Jira values: ``errors`` maps field id to message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -112,6 +125,51 @@ def values(form: FlaskForm, metas: Sequence[FieldMeta], partial: dict[str, tuple
         count = len(rich_text.texts(parts))
         found[field_id] = rich_text.SEPARATOR.join(form[f"{field_id}{PART_SUFFIX}{n}"].data or "" for n in range(count))
     return found
+
+
+def jira_values(raw: dict[str, Any], metas: Sequence[FieldMeta], keep_empty: bool,
+                partial: dict[str, tuple[rich_text.Part, ...]] | None = None) -> dict[str, Any]:
+    """Return form input as Jira values (``keep_empty``: send emptied fields, to clear them).
+
+    A rich field edited in parts is put back together around the parts kept as they were.
+
+    Raises:
+        InputErrors: some input cannot be a value of its field.
+    """
+    found, errors = {}, {}
+    for meta in metas:
+        if meta.id not in raw:
+            continue
+        try:
+            if meta.id in (partial or {}):
+                value = rich_text.join(partial[meta.id], str(raw[meta.id]).split(rich_text.SEPARATOR))
+            else:
+                value = fields.to_json(meta, raw[meta.id])
+        except fields.FieldInputError as error:
+            errors[meta.id] = str(error)
+            continue
+        if keep_empty or value not in (None, []):
+            found[meta.id] = value
+    if errors:
+        raise InputErrors(errors)
+    return found
+
+
+def search_people(form: FlaskForm, metas: Sequence[FieldMeta], **where: str) -> bool:
+    """Run the person search whose button was pressed (``search=<field id>``); return whether it ran.
+
+    ``where`` says whom the person may be (``issue_key`` or ``project_key``), as Jira's assignable search takes it.
+    """
+    field_id = request.form.get("search", "")
+    meta = next((m for m in metas if m.id == field_id and fields.kind_of(m) == fields.USER), None)
+    if meta is None or field_id not in form._fields:
+        return False
+    query = (form[field_id + QUERY_SUFFIX].data or "").strip()
+    found = list(get_jira().search_assignable_users(query, **where)) if query else []
+    offer_people(form[field_id], meta, found)
+    if not found:
+        form[field_id + QUERY_SUFFIX].errors = [f"Nobody matching “{query}” can be chosen here."]
+    return True
 
 
 def add_errors(form: FlaskForm, errors: dict[str, str]) -> dict[str, str]:

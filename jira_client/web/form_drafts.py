@@ -1,22 +1,27 @@
-"""Drafts of the write forms (create, edit, transition, comment edit) across a forced re-sign-in.
+"""Drafts of the write forms (create, edit, transition, comments) across a forced re-sign-in, or
+across a moment when Jira cannot answer the reads a form needs before its write.
 
-Built on ``web.drafts``: the whole posted form is saved under the page it came from (the form
-posts to its own URL), and that page fills the form in again when it is next shown. Several
-values of one field (checkboxes) are kept joined by ``SEPARATOR``.
+Built on ``web.drafts``: the whole posted form is saved under the page it came from (by default
+the form posts to its own URL), and that page fills the form in again when it is next shown.
+Several values of one field (checkboxes) are kept joined by ``SEPARATOR``.
 """
 
 from __future__ import annotations
 
 from functools import wraps
+from typing import Callable
 
-from flask import request
+from flask import flash, redirect, request
 
-from jira_client.api.errors import AuthError
+from jira_client.api.errors import AuthError, RateLimited, ServerError, TransportError
 from jira_client.web.drafts import save_draft, sign_in_again, take_draft
 from jira_client.web.jira import current_strategy
 
 SEPARATOR = "\x1f"
 NOT_KEPT = ("csrf_token", "once", "search")
+# Failures that say nothing about the form: Jira may answer in a moment (NotFound and the like are real answers).
+UNAVAILABLE = (TransportError, ServerError, RateLimited)
+KEPT_MESSAGE = "Jira was unavailable just now, so nothing was saved. What you typed was kept: send it again."
 
 
 def page() -> str:
@@ -29,32 +34,44 @@ def posted() -> dict[str, str]:
     return {name: SEPARATOR.join(values) for name, values in request.form.lists() if name not in NOT_KEPT}
 
 
-def keeps_form(view):
-    """Decorate a form view (above ``login_required``): a post made signed out, or whose sign-in
-    ends during the reads before its write, is kept and the person is sent to sign in again."""
+def keeps_form(view=None, *, page_of: Callable[..., str] | None = None):
+    """Decorate a form view (above ``login_required``) so a post is never lost to a failed read.
+
+    A post made signed out, or whose sign-in ends during the reads before its write, is kept and
+    the person is sent to sign in again; one whose reads find Jira unavailable is kept and the
+    person is sent back to the form. ``page_of(**kwargs)`` names the page the form is on when it
+    does not post to its own URL. Use as ``@keeps_form`` or ``@keeps_form(page_of=...)``.
+    """
+    if view is None:
+        return lambda later: keeps_form(later, page_of=page_of)
 
     @wraps(view)
     def wrapped(**kwargs):
-        strategy = current_strategy()
         if request.method != "POST":
             return view(**kwargs)
+        here = page_of(**kwargs) if page_of else page()
+        strategy = current_strategy()
         if not strategy.is_signed_in():
-            save_draft(page(), posted())
-            return strategy.login_redirect(page())
+            save_draft(here, posted())
+            return strategy.login_redirect(here)
         try:
             return view(**kwargs)
         except AuthError as error:
-            signing_in = sign_in_for(error)
+            signing_in = sign_in_for(error, here)
             if signing_in is None:
                 raise
             return signing_in
+        except UNAVAILABLE:  # a read before the write failed: nothing was written
+            save_draft(here, posted())
+            flash(KEPT_MESSAGE, "error")
+            return redirect(here)
 
     return wrapped
 
 
-def sign_in_for(error: Exception):
+def sign_in_for(error: Exception, here: str | None = None):
     """Return the "sign in again" redirect that keeps the posted form, or None (not an expired sign-in)."""
-    return sign_in_again(error, page(), posted()) if isinstance(error, AuthError) else None
+    return sign_in_again(error, here or page(), posted()) if isinstance(error, AuthError) else None
 
 
 def restore(lists: tuple[str, ...] = ()) -> dict[str, object]:

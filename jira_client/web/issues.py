@@ -25,16 +25,21 @@ def show(key: str):
 
 
 def render_issue(key: str, form: CommentForm, status: int = 200, error=None):
-    """Render an issue page: one call brings the issue, its first comments and its transitions."""
+    """Render an issue page: one call brings the issue, its first comments and its transitions.
+
+    A page of comments that Jira did not embed (a later page, or more than it embeds) takes a
+    second call; ``?comments=last`` opens the page with the newest comment.
+    """
     jira = get_jira()
     issue = jira.get_issue(key)
     embedded = issue.comments
     total = embedded.total if embedded.total is not None else len(embedded)
-    wanted = request.args.get("comments", "")
-    start = max(total - COMMENTS_PER_PAGE, 0) if wanted == "last" else int_arg("comments")
+    last = (total - 1) // COMMENTS_PER_PAGE * COMMENTS_PER_PAGE if total else 0
+    start = last if request.args.get("comments") == "last" else min(int_arg("comments"), last)
     start -= start % COMMENTS_PER_PAGE
-    if start == 0 or start + COMMENTS_PER_PAGE <= len(embedded.items):
-        comments = embedded.items[start:start + COMMENTS_PER_PAGE]
+    end = min(start + COMMENTS_PER_PAGE, total)
+    if embedded.start_at == 0 and end <= len(embedded.items):
+        comments = embedded.items[start:end]
     else:
         comments = jira.list_comments(key, start_at=start, max_results=COMMENTS_PER_PAGE).items
     pages = {
@@ -68,5 +73,5 @@ def search():
     except BadRequest as error:  # Jira's own words about the JQL are the most useful answer
         message = " ".join(error.details) or error.message
         return render_template("issues/search.html", jql=jql, page=None, error=message), 400
-    tokens.remember(number, page.next_cursor)
-    return render_template("issues/search.html", jql=jql, page=page, number=number, error=None)
+    has_next = tokens.remember(number, page.next_cursor)
+    return render_template("issues/search.html", jql=jql, page=page, number=number, has_next=has_next, error=None)

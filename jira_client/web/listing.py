@@ -61,18 +61,23 @@ class PageTokens:
             raise KeyError(page)
         return tokens[page - 1]
 
-    def remember(self, page: int, next_token: str | None) -> None:
-        """Store the token that leads from ``page`` to the page after it."""
-        if next_token is None or page >= MAX_PAGES:
-            return
+    def remember(self, page: int, next_token: str | None) -> bool:
+        """Store the token that leads from ``page`` to the page after it; return whether there is one.
+
+        Tokens of later pages already seen are kept, so going back and forth (or a second tab on
+        the same query) does not lose them.
+        """
+        if next_token is None or page + 1 >= MAX_PAGES:
+            return False
         listings = dict(self._all())
-        tokens = list(listings.pop(self.id, []))[:page]
-        tokens += [""] * (page - len(tokens))
-        tokens.append(next_token)
-        listings[self.id] = tokens
+        tokens = list(listings.pop(self.id, []))
+        tokens += [""] * (page + 1 - len(tokens))
+        tokens[page] = next_token
+        listings[self.id] = tokens  # most recently used last
         while len(listings) > MAX_LISTINGS:
             listings.pop(next(iter(listings)))
         session["page_tokens"] = listings
+        return True
 
 
 def cached_count(jql: str, fetch) -> int | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from jira_client.api.errors import AuthError, BadRequest, JiraError, NotFound
+from jira_client.api.pagination import Page
 from jira_client.web.jira import get_jira, login_required
 from jira_client.web.listing import STATUS_CATEGORIES, PageTokens, cached_count, project_jql
 from jira_client.web.paging import int_arg
@@ -12,6 +14,7 @@ bp = Blueprint("projects", __name__)
 
 PROJECTS_PER_PAGE = 50
 ISSUES_PER_PAGE = 50
+UNKNOWN_PROJECT = "does not exist for the field 'project'"
 
 
 @bp.get("/")
@@ -44,11 +47,20 @@ def show(key: str):
     except KeyError:  # a page whose token this session never saw: start over
         return redirect(url_for("projects.show", key=key, **filters))
     jira = get_jira()
-    page = jira.search_issues(jql, token, ISSUES_PER_PAGE)
-    tokens.remember(number, page.next_cursor)
-    count = cached_count(jql, jira.approximate_count)
-    project_name = next((i.project.name for i in page if i.project and i.project.key == key), key)
-    return render_template(
-        "projects/show.html", key=key, project_name=project_name, page=page, number=number,
-        count=count, filters=filters, categories=STATUS_CATEGORIES,
-    )
+    view = {"key": key, "project_name": key, "number": number, "filters": filters, "categories": STATUS_CATEGORIES}
+    try:
+        page = jira.search_issues(jql, token, ISSUES_PER_PAGE)
+    except BadRequest as error:
+        if any(UNKNOWN_PROJECT in detail for detail in error.details):  # Jira's way of saying "no such project"
+            raise NotFound(status=404, details=error.details) from error
+        message = " ".join(error.details) or error.message  # e.g. a text filter JQL cannot take
+        return render_template("projects/show.html", page=Page(()), count=None, has_next=False, error=message, **view), 400
+    has_next = tokens.remember(number, page.next_cursor)
+    try:
+        count = cached_count(jql, jira.approximate_count)
+    except AuthError:
+        raise  # the sign-in ended: that is for the strategy to answer
+    except JiraError:
+        count = None  # the count is a nicety: the list is shown without it
+    view["project_name"] = next((i.project.name for i in page if i.project and i.project.key == key), key)
+    return render_template("projects/show.html", page=page, count=count, has_next=has_next, error=None, **view)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from jira_client.api import adf, fields, keys
+from jira_client.api import adf, fields
 from jira_client.api.errors import BadRequest, JiraError
 from jira_client.api.models import FieldMeta
 from jira_client.web import field_form, form_drafts, once, viewer
-from jira_client.web.errors import ErrorPage
+from jira_client.web.errors import ErrorPage, render_error
 from jira_client.web.forms import AssignForm, LabelsForm, PriorityForm, TransitionForm
 from jira_client.web.jira import get_jira, login_required
 
@@ -26,14 +26,14 @@ NOT_OFFERED = ErrorPage(
     409, "Not possible now", "Jira does not offer this transition for the issue any more.",
     "Someone may have moved it meanwhile. Go back to the issue to see where it stands.",
 )
+CHECK_VALUES = ErrorPage(400, "Check the values", "See the notes next to the fields below.")
 
 
-@bp.route("/issues/<issue_key:key>/transitions/<transition_id>", methods=["GET", "POST"])
+@bp.route("/issues/<issue_key:key>/transitions/<numeric_id:transition_id>", methods=["GET", "POST"])
 @form_drafts.keeps_form
 @login_required
 def transition(key: str, transition_id: str):
     """Move an issue: at once without a screen, or through its screen's form."""
-    _check_id(transition_id)
     earlier = once.earlier_result() if request.method == "POST" else None
     if earlier:
         return redirect(earlier)
@@ -47,19 +47,21 @@ def transition(key: str, transition_id: str):
     posted = request.method == "POST"
     form = field_form.build(TransitionForm, metas, posted=posted,
                             data=None if posted else form_drafts.restore(field_form.list_fields(metas)))
+    if posted and field_form.search_people(form, metas, issue_key=key):
+        return _transition_page(key, screen, form)
     blocked = any(fields.is_required_blocker(m) for m in metas)
     if request.method == "GET" or blocked or not form.validate_on_submit():
         return _transition_page(key, screen, form, status=200 if request.method == "GET" else 400)
     try:
-        typed = field_form.values(form, metas)
-        values = {m.id: fields.to_json(m, typed[m.id]) for m in metas if m.id in typed}
+        values = field_form.jira_values(field_form.values(form, metas), metas, keep_empty=False)
         with once.Attempt() as run:
             if run.result:
                 return redirect(run.result)
-            get_jira().transition_issue(key, transition_id, fields=_present(values), update=_comment(form.comment.data))
+            get_jira().transition_issue(key, transition_id, fields=values, update=_comment(form.comment.data))
             run.finish(url_for("issues.show", key=key))
-    except fields.FieldInputError as error:
-        return _transition_page(key, screen, form, status=400, error=ErrorPage(400, "Check the values", str(error)))
+    except field_form.InputErrors as error:
+        field_form.add_errors(form, error.errors)
+        return _transition_page(key, screen, form, status=400, error=CHECK_VALUES)
     except (JiraError, once.Refused) as error:
         signing_in = form_drafts.sign_in_for(error)
         if signing_in is not None:
@@ -90,6 +92,8 @@ def _quick_transition(key: str, transition_id: str):
     except once.Refused as refusal:
         flash(refusal.page.message + " " + refusal.page.hint, "error")
         return redirect(url_for("issues.show", key=key))
+    except JiraError as error:  # the write itself failed: answered here, not as a failed read (form_drafts)
+        return form_drafts.sign_in_for(error) or render_error(once.failure_page(error))
     flash(f"{key} moved on.", "success")
     return redirect(url_for("issues.show", key=key))
 
@@ -151,7 +155,8 @@ def labels(key: str):
 def priority(key: str):
     """Change an issue's priority to one Jira's editmeta allows."""
     issue = get_jira().get_editable_issue(key)
-    meta = next((m for m in issue.fields if m.id == "priority" and "set" in m.operations), None)
+    meta = next((fields.offering(m, issue.values.get("priority")) for m in issue.fields
+                 if m.id == "priority" and "set" in m.operations), None)
     form = PriorityForm()
     form.priority.choices = field_form.select_choices(fields.choices(meta) if meta else [])
     if request.method == "GET":
@@ -173,19 +178,6 @@ def priority(key: str):
 
 _LABELS = FieldMeta(id="labels", name="Labels", required=False, type="array", items="string", system="labels")
 _PERSON = FieldMeta(id="assignee", name="Assignee", required=False, type="user", system="assignee")
-
-
-def _check_id(value: str) -> None:
-    """Answer 404 for a transition id that cannot be one of Jira's."""
-    try:
-        keys.numeric_id(value)
-    except keys.InvalidKey:
-        abort(404)
-
-
-def _present(values: dict) -> dict:
-    """Return the values that were filled in."""
-    return {k: v for k, v in values.items() if v not in (None, [])}
 
 
 def _comment(text: str | None) -> dict:

@@ -11,7 +11,7 @@ from tests.conftest import make_app
 
 SAMPLE_ARGS = {
     "PathConverter": "app.css", "ProjectKeyConverter": "ACME", "IssueKeyConverter": "ACME-1",
-    "UnicodeConverter": "10000", "IntegerConverter": 10000,  # ids: a missing one is a 404 page, still checked
+    "UnicodeConverter": "10000", "IntegerConverter": 10000, "NumericIdConverter": "10000",  # a missing id: a 404 page, still checked
 }
 THIRD_PARTY = re.compile(r"""\b(?:src|href|action)=["']?(?:https?:)?//""", re.I)
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)|<style\b|\son[a-z]+\s*=", re.I)

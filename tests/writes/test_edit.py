@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import requests
 import responses
 from responses import matchers
 
 from jira_client.api import adf, rich_text
 from tests.conftest import make_app
-from tests.integration.conftest import reset_stats
+from tests.integration.conftest import reset_stats, sandbox_admin
 from tests.writes.conftest import admin_get, admin_put, form_data, page, writes
 
 API = "https://jira.test/rest/api/3"
@@ -115,3 +116,46 @@ def test_a_double_submit_of_an_edit_is_not_mistaken_for_a_conflict(single, sandb
     data = {**edit_form(single.client, "OPS-7"), "summary": "Saved once"}
     first, second = single.client.post("/issues/OPS-7/edit", data=data), single.client.post("/issues/OPS-7/edit", data=data)
     assert first.status_code == second.status_code == 302
+
+
+ARCHIVED = {
+    "key": "ACME-1",
+    "fields": {"summary": "Old", "updated": "2026-11-02T10:00:00.000+0000",
+               "fixVersions": [{"id": "900", "name": "1.0 (archived)"}], "priority": {"id": "7", "name": "Legacy"}},
+    "editmeta": {"fields": {
+        "summary": {"required": True, "name": "Summary", "schema": {"type": "string", "system": "summary"}, "operations": ["set"]},
+        "fixVersions": {"required": False, "name": "Fix versions", "operations": ["set", "add", "remove"],
+                        "schema": {"type": "array", "items": "version", "system": "fixVersions"},
+                        "allowedValues": [{"id": "901", "name": "2.0"}]},
+        "priority": {"required": False, "name": "Priority", "schema": {"type": "priority", "system": "priority"},
+                     "operations": ["set"], "allowedValues": [{"id": "1", "name": "High"}, {"id": "3", "name": "Medium"}]},
+    }},
+}
+
+
+def test_a_current_value_editmeta_does_not_offer_is_kept_by_a_save(tmp_path):
+    client = make_app(tmp_path).test_client()
+    with responses.RequestsMock() as jira:
+        jira.get(f"{API}/issue/ACME-1", json=ARCHIVED)
+        jira.get(f"{API}/myself", json={"accountId": "a1", "displayName": "Ada"})
+        html = page(client, "/issues/ACME-1/edit")
+        assert "1.0 (archived)" in html and '<option selected value="7">Legacy</option>' in html
+        data = form_data(html, "/issues/ACME-1/edit")
+        assert data["fixVersions"] == ["900"] and data["priority"] == "7"
+        jira.put(f"{API}/issue/ACME-1", status=204,
+                 match=[matchers.json_params_matcher({"fields": {"summary": "New summary"}})])  # nothing cleared
+        response = client.post("/issues/ACME-1/edit", data={**data, "summary": "New summary"})
+    assert response.status_code == 302
+
+
+def test_a_colleagues_comment_meanwhile_is_no_conflict(writer, sandbox):
+    data = edit_form(writer.client, "OPS-4")
+    before = admin_get(sandbox, "issue/OPS-4")["fields"]
+    admin = sandbox_admin(sandbox)
+    requests.post(f"{sandbox.url}/rest/api/3/issue/OPS-4/comment", auth=(admin["email"], admin["api_token"]), timeout=5,
+                  json={"body": adf.from_markdown("A colleague's comment")}).raise_for_status()
+    assert admin_get(sandbox, "issue/OPS-4")["fields"]["updated"] != before["updated"]
+    response = writer.client.post("/issues/OPS-4/edit", data={**data, "summary": "Mine, saved at once"})
+    assert response.status_code == 302 and response.headers["Location"] == "/issues/OPS-4"
+    after = admin_get(sandbox, "issue/OPS-4")["fields"]
+    assert after["summary"] == "Mine, saved at once" and after["labels"] == before["labels"]

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from tests.conftest import form_token
-from tests.integration.conftest import reset_stats, set_faults
+from tests.integration.conftest import jira_calls, reset_stats, set_faults
 from tests.writes.conftest import admin_get, form_data, make_writer, page, titled, writes
 
 BOB = "712020:00000000-0000-4000-8000-000000000b0b|Bob Brown"
@@ -117,3 +117,35 @@ def test_a_comment_that_stalls_past_the_timeout_is_never_duplicated(single, sand
     assert eventually(lambda: admin_get(sandbox, "issue/OPS-22/comment")["total"] == before + 1)
     assert single.client.post("/issues/OPS-22/comments", data=data).status_code == 409
     assert admin_get(sandbox, "issue/OPS-22/comment")["total"] == before + 1
+
+
+# name: (the form's page (it posts to itself), the read before the write, what is typed, the write's method, text expected back)
+READ_FIRST = {
+    "create": ("/projects/OPS/issues/new?type=10001", r"/issue/createmeta/OPS/issuetypes/10001$",
+               {"summary": "Typed while Jira was down"}, "POST", 'value="Typed while Jira was down"'),
+    "edit": ("/issues/OPS-18/edit", r"/issue/OPS-18$", {"summary": "Edited while Jira was down"},
+             "PUT", 'value="Edited while Jira was down"'),
+    "transition": ("/issues/OPS-21/transitions/41", r"/issue/OPS-21/transitions$",
+                   {"resolution": "10000", "comment": "Closed while Jira was down"}, "POST",
+                   "Closed while Jira was down</textarea>"),
+    "comment edit": ("/issues/OPS-2/comments/10008/edit", r"/comment/10008$", {"body": "Re-worded while Jira was down"},
+                     "PUT", "Re-worded while Jira was down</textarea>"),
+}
+
+
+@pytest.mark.parametrize("name", READ_FIRST)
+@pytest.mark.parametrize("status", [503, 429])
+def test_a_failing_read_before_the_write_keeps_the_text_and_writes_nothing(writer, sandbox, name, status):
+    form_page, read, typed, method, shown = READ_FIRST[name]
+    data = {**form_data(page(writer.client, form_page), form_page), **typed}
+    reset_stats(sandbox)
+    set_faults(sandbox, {"path": read, "method": "GET", "status": status, "retry_after": 0})
+    response = writer.client.post(form_page, data=data)
+    set_faults(sandbox)
+    assert response.status_code == 302 and response.headers["Location"] == form_page
+    assert writes(sandbox, method, ROUTES[name]) == 0
+    assert any(r["status"] == status for r in jira_calls(sandbox))  # the read did fail
+
+    html = page(writer.client, form_page)  # Jira is back: the form holds what was typed
+    assert shown in html and "What you typed was kept" in html
+    assert writer.client.post(form_page, data=form_data(html, form_page)).status_code == 302

@@ -131,7 +131,6 @@ def test_choices_flatten_a_cascade_and_display_uses_labels():
 def test_a_required_field_we_cannot_edit_blocks_the_form_unless_jira_has_a_default():
     team = meta("team", custom=CF + "atlassian-team", required=True)
     assert fields.is_required_blocker(team)
-    assert "team picker" in fields.unsupported_reason(team)
     assert not fields.is_required_blocker(meta("team", required=True, default=True))
     assert not fields.is_required_blocker(meta("issuetype", system="issuetype", required=True))
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+import responses
+from responses import matchers
+
 from jira_client.api import adf
-from tests.conftest import form_token
-from tests.integration.conftest import jira_calls, reset_stats
+from tests.conftest import form_token, make_app, once_token
+from tests.integration.conftest import jira_calls, reset_stats, set_faults
 from tests.writes.conftest import admin_get, form_data, page, writes
 
 ADMIN_ID = "712020:00000000-0000-4000-8000-0000000000ad"
@@ -103,3 +107,56 @@ def test_a_double_click_on_a_transition_moves_once(single, sandbox):
     second = single.client.post("/issues/OPS-14/transitions/31", data=data)
     assert first.status_code == second.status_code == 302
     assert writes(sandbox, "POST", "/transitions") == 1
+
+
+TRANSITIONS = "https://jira.test/rest/api/3/issue/ACME-1/transitions"
+SCREEN = {"transitions": [{"id": "41", "name": "Done", "hasScreen": True, "to": {"name": "Done"}, "fields": {
+    "assignee": {"required": False, "name": "Assignee", "schema": {"type": "user", "system": "assignee"}, "operations": ["set"]},
+    "duedate": {"required": False, "name": "Due date", "schema": {"type": "date", "system": "duedate"}, "operations": ["set"]},
+    "comment": {"required": False, "name": "Comment", "schema": {"type": "comments-page", "system": "comment"}, "operations": ["add"]},
+}}]}
+
+
+def test_find_people_on_a_transition_screen_searches_and_moves_nothing(tmp_path):
+    app = make_app(tmp_path)
+    action = "/issues/ACME-1/transitions/41"
+    with responses.RequestsMock() as jira:  # no transition POST is stubbed: sending one fails the test
+        jira.get(TRANSITIONS, json=SCREEN)
+        jira.get("https://jira.test/rest/api/3/user/assignable/search", json=[{"accountId": "b1", "displayName": "Bob"}],
+                 match=[matchers.query_param_matcher({"query": "bob", "issueKey": "ACME-1"}, strict_match=False)])
+        response = app.test_client().post(action, data={
+            "screen": "1", "search": "assignee", "assignee__query": "bob", "comment": "half-typed comment",
+            "once": once_token(app, action)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<option selected value="b1|Bob">Bob</option>' in html and "half-typed comment</textarea>" in html
+
+
+def test_a_transition_value_jira_cannot_take_is_explained_next_to_its_field(tmp_path):
+    app = make_app(tmp_path)
+    action = "/issues/ACME-1/transitions/41"
+    with responses.RequestsMock() as jira:
+        jira.get(TRANSITIONS, json=SCREEN)
+        response = app.test_client().post(action, data={
+            "screen": "1", "duedate": "next tuesday", "comment": "Done now", "once": once_token(app, action)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Done now</textarea>" in html
+    field = html[html.index('name="duedate"'):]
+    assert field.index('class="field-error"') < field.index('name="comment"')  # next to the due date, not in a box
+    assert "Enter a date as YYYY-MM-DD" in field[:field.index('name="comment"')]
+
+
+@pytest.mark.parametrize("path", ["/issues/ACME-1/transitions/4x1", "/issues/ACME-1/comments/01/edit",
+                                  "/issues/ACME-1/comments/abc/delete", "/projects/ACME/issues/new?type=1x"])
+def test_an_id_that_cannot_be_jiras_is_a_404_before_any_call(tmp_path, path):
+    with responses.RequestsMock():  # nothing stubbed: any call to Jira fails the test
+        assert make_app(tmp_path).test_client().get(path).status_code == 404
+
+
+def test_a_one_click_transition_jira_fails_is_an_error_page_not_a_kept_form(single, sandbox):
+    html = page(single.client, "/issues/OPS-8")
+    set_faults(sandbox, {"path": r"/transitions$", "method": "POST", "status": 503})
+    response = single.client.post("/issues/OPS-8/transitions/21", data={"once": form_token(html, "/issues/OPS-8/transitions/21")})
+    set_faults(sandbox)
+    assert response.status_code == 503 and "What you typed was kept" not in response.get_data(as_text=True)
+    assert admin_get(sandbox, "issue/OPS-8")["fields"]["status"]["name"] != "In Progress"
