@@ -7,6 +7,8 @@ callback URL the sandbox redirects to is handed back to the app's test client.
 
 from __future__ import annotations
 
+import dataclasses
+
 import os
 import threading
 import uuid
@@ -93,6 +95,14 @@ def session_record(app, client):
     with client.session_transaction() as sess:
         record_id = sess["auth"]["record"]
     return record_id, app.extensions["token_store"].load(record_id)
+
+
+def rewrite_record(app, client, **changes) -> str:
+    """Store the session's token record with ``changes`` as its next version; return the record id."""
+    record_id, record = session_record(app, client)
+    changed = dataclasses.replace(record, **changes, version=record.version + 1)
+    assert app.extensions["token_store"].replace(record_id, changed, record.version)
+    return record_id
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from cachelib.file import FileSystemCache
 
 from tests.conftest import comment_form
 from tests.oauth.conftest import (
-    authorize, make_oauth_app, oauth_settings, oauth_stats, sandbox_fault, session_record, sign_in, token_calls,
+    authorize, make_oauth_app, oauth_settings, oauth_stats, rewrite_record, sandbox_fault, session_record, sign_in,
+    token_calls,
 )
 
 CONCURRENCY = 20
@@ -72,11 +73,8 @@ def test_a_token_about_to_expire_is_refreshed_before_the_call(tmp_path, sandbox)
     app = make_oauth_app(tmp_path, sandbox.url)
     client = app.test_client()
     sign_in(client, "bob")
-    store = app.extensions["token_store"]
-    record_id, record = session_record(app, client)
     now = time.time()
-    soon = record.__class__(**{**record.__dict__, "expires_at": now + 30, "consented_at": now - 3570, "version": record.version + 1})
-    assert store.replace(record_id, soon, record.version)
+    rewrite_record(app, client, expires_at=now + 30, consented_at=now - 3570)
     assert client.get("/projects").status_code == 200
     assert oauth_stats(sandbox)["refreshes"] == 1
     assert client.get("/projects").status_code == 200

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from jira_client.auth.oauth import safe_next
-from tests.oauth.conftest import make_oauth_app, session_record, sign_in, start_sign_in
+from tests.oauth.conftest import make_oauth_app, rewrite_record, session_record, sign_in, start_sign_in
 
 COOKIE = "session"
 
@@ -140,13 +140,10 @@ def test_a_record_without_a_refresh_token_ends_the_sign_in_cleanly(tmp_path, san
     app = make_oauth_app(tmp_path, sandbox.url)
     client = app.test_client()
     sign_in(client, "bob")
-    store = app.extensions["token_store"]
-    record_id, record = session_record(app, client)
-    unrenewable = record.__class__(**{**record.__dict__, "refresh_token": "", "expires_at": 0, "version": record.version + 1})
-    assert store.replace(record_id, unrenewable, record.version)
+    record_id = rewrite_record(app, client, refresh_token="", expires_at=0)
     response = client.get("/projects")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
-    assert store.load(record_id) is None
+    assert app.extensions["token_store"].load(record_id) is None
 
 
 def test_an_idle_timeout_deletes_the_token_record_too(tmp_path, sandbox, monkeypatch):
