@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import responses
 
@@ -10,7 +12,7 @@ from jira_client.api.errors import JiraError, error_for_status
 from jira_client.api.models import Comment, Issue, IssueSummary, Project, Site, Transition, User
 from jira_client.api.pagination import offset_page, token_page
 from jira_client.api.transport import create_transport
-from tests.conftest import recorded_body, shared_fixture
+from tests.conftest import recorded_body, shared_fixture, shared_path
 
 
 def test_get_issue_recording_becomes_an_issue():
@@ -95,3 +97,41 @@ def test_the_client_reads_a_recorded_issue_over_http():
         mock.get("https://jira.test/rest/api/3/issue/KAN-2", json=body)
         issue = JiraClient(create_transport(), "https://jira.test").get_issue("KAN-2")
     assert issue.key == "KAN-2"
+
+
+def _documents(value):
+    """Yield every ADF document inside a recorded response body."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("type") == "doc" and isinstance(item.get("content"), list):
+                yield item
+                continue
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _text_nodes(doc):
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "text" and isinstance(node.get("text"), str):
+                yield node["text"]
+            stack.extend(node.get("content") or [])
+
+
+def test_every_adf_document_in_the_recorded_responses_renders_with_all_its_text():
+    from html import unescape
+
+    from jira_client.api.adf import to_html
+
+    folder = shared_path("responses")
+    documents = [doc for path in sorted(folder.rglob("*.json")) for doc in _documents(json.loads(path.read_text()))]
+    assert len(documents) >= 10
+    for doc in documents:
+        html = unescape(str(to_html(doc)))
+        for text in _text_nodes(doc):
+            assert text.strip() in html
