@@ -12,7 +12,9 @@ recursion limit), and rendering stops after about `MAX_OUTPUT` characters with a
 
 `from_markdown` turns what people type (Markdown, parsed by markdown-it-py) into schema-valid
 ADF; `to_markdown` goes back for editing and says whether it was lossless, which it decides by
-converting its own output again and comparing.
+converting its own output again and comparing. A mention is written as a link with the
+`mention:` scheme, `[@Display Name](mention:ACCOUNT_ID)` (see `mention_markdown`); that scheme
+is never an allowed link, so it can only ever become a mention node, never an `<a href>`.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ _TAB_NEWLINE = re.compile(r"[\t\n\r]")
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _LANGUAGE = re.compile(r"[a-z0-9+#\-]{1,30}")
 _ACCOUNT_ID = re.compile(r"[A-Za-z0-9:_\-]{1,128}")
+_MENTION_SCHEME = "mention:"
 _DIGITS = re.compile(r"-?\d{1,16}")
 
 _PANEL_TYPES = frozenset({"info", "note", "warning", "success", "error", "tip", "custom"})
@@ -608,6 +611,8 @@ def _inline(nodes: list[SyntaxTreeNode], marks: list[Node]) -> Iterator[Node]:
             yield _text_node(tok.content, [*links, {"type": "code"}])
         elif kind in _MARK_OF:
             yield from _inline(tok.children, [*marks, {"type": _MARK_OF[kind]}])
+        elif kind == "link" and (mention := _mention_from(tok)):
+            yield mention
         elif kind in ("link", "image"):
             yield from _link(tok, marks)
         else:
@@ -625,6 +630,34 @@ def _link(tok: SyntaxTreeNode, marks: list[Node]) -> Iterator[Node]:
     if not inner and tok.type == "image" and href:
         inner = [_text_node(href, marks)]
     yield from inner
+
+
+def _mention_from(tok: SyntaxTreeNode) -> Node | None:
+    """Return the mention node for a `[@Name](mention:ACCOUNT_ID)` link, or None when it is not a valid one.
+
+    A mention carries no marks (the schema allows none), so emphasis around it is dropped.
+    """
+    href = _str(tok.attrs.get("href"))
+    written = href.startswith(_MENTION_SCHEME) and tok.markup != "autolink"  # `<mention:x>` names nobody
+    account = href[len(_MENTION_SCHEME):] if written else ""
+    name = _inline_text(tok.children).strip()
+    if not _ACCOUNT_ID.fullmatch(account) or not name.lstrip("@"):
+        return None
+    return {"type": "mention", "attrs": {"id": account, "text": name if name.startswith("@") else "@" + name}}
+
+
+def _inline_text(nodes: list[SyntaxTreeNode]) -> str:
+    """Return the plain text of markdown-it inline tokens (line breaks become spaces)."""
+    return "".join(
+        tok.content if tok.type in ("text", "code_inline", "html_inline")
+        else " " if tok.type in ("softbreak", "hardbreak") else _inline_text(tok.children)
+        for tok in nodes
+    )
+
+
+def mention_markdown(account_id: str, display_name: str) -> str:
+    """Return the Markdown that `from_markdown` turns into a mention of this person."""
+    return _Markdown().mention({"type": "mention", "attrs": {"id": account_id, "text": "@" + display_name}}, in_table=False)
 
 
 def _merge(content: list[Node]) -> list[Node]:
@@ -890,7 +923,9 @@ class _Markdown:
                 items.append((frozenset(), "\n"))
                 line_start = True
                 continue
-            if kind != "text" or _children(node):
+            if kind == "mention" and not _children(node) and not _marks(node):
+                items.append((frozenset(), self.mention(node, in_table)))
+            elif kind != "text" or _children(node):
                 items.append((frozenset(), _md_escape(self.lossy(to_text(node)), line_start, in_table)))
             else:
                 items.append(self.leaf(node, line_start, in_table))
@@ -912,6 +947,12 @@ class _Markdown:
         if any(m.get("type") == "code" for m in _marks(node)):
             return frozenset(keys), _code_span(text.replace("|", "\\|") if in_table else text)
         return frozenset(keys), _md_escape(text, line_start, in_table)
+
+    def mention(self, node: Node, in_table: bool) -> str:
+        """Return a mention as `[@Name](mention:ACCOUNT_ID)`, or as its text when the id cannot be written so."""
+        account = _str(_attrs(node).get("id"))
+        label = _md_escape(_mention_text(node), False, in_table)
+        return f"[{label}]({_MENTION_SCHEME}{account})" if _ACCOUNT_ID.fullmatch(account) else self.lossy(label)
 
     def runs(self, items: list[tuple[frozenset[Any], str]], start: int, end: int, opened: frozenset[Any]) -> str:
         """Return items[start:end] with every mark not yet opened wrapped around its longest run."""
@@ -962,6 +1003,8 @@ def _canon(node: Node) -> list[Node]:
         out["order"] = attrs.get("order", 1)
     elif kind == "codeBlock":
         out["language"] = attrs.get("language") or None
+    elif kind == "mention":
+        out["id"], out["text"] = attrs.get("id"), attrs.get("text")
     if _marks(node):
         out["marks"] = [_canon_mark(m) for m in _marks(node)]
     children = [piece for c in _children(node) if isinstance(c, dict) for piece in _canon(c)]

@@ -191,10 +191,12 @@ class JiraClient:
         path = f"issue/{keys.segment(keys.issue_key(key))}/assignee"
         self._request("PUT", path, json={"accountId": account_id})
 
-    def search_assignable_users(self, query: str, *, issue_key: str = "", project_key: str = "") -> tuple[User, ...]:
-        """Return up to 20 people who may be assigned the issue (or the project's issues) matching ``query``."""
+    def search_assignable_users(self, query: str, *, issue_key: str = "", project_key: str = "",
+                                max_results: int = 20) -> tuple[User, ...]:
+        """Return up to ``max_results`` people who may be assigned the issue (or the project's issues) matching ``query``."""
         where = {"issueKey": keys.issue_key(issue_key)} if issue_key else {"project": keys.project_key(project_key)}
-        payload = self._request("GET", "user/assignable/search", params={**where, "query": query, "maxResults": 20})
+        params = {**where, "query": query, "maxResults": max_results}
+        payload = self._request("GET", "user/assignable/search", params=params)
         return tuple(u for u in (User.from_api(p) for p in payload or () if isinstance(p, dict)) if u)
 
     def get_comment(self, key: str, comment_id: str) -> Comment:

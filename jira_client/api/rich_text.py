@@ -1,7 +1,7 @@
 """Editing the parts of a rich-text document that Markdown can carry, leaving the rest untouched.
 
-A Jira description often mixes plain paragraphs with things Markdown cannot hold (mentions,
-status lozenges, panels, media). ``split`` cuts the document's top-level blocks into parts:
+A Jira description often mixes plain paragraphs with things Markdown cannot hold (status
+lozenges, panels, media). ``split`` cuts the document's top-level blocks into parts:
 runs of blocks that survive the trip to Markdown and back become editable text, everything else
 stays as the exact ADF blocks it was. ``join`` puts the document back together from the edited
 texts, so what could not be edited is sent back byte for byte.

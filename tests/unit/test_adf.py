@@ -267,7 +267,8 @@ def test_to_text_of_nothing_is_empty() -> None:
 
 LOSSY = {
     "panel": {"type": "panel", "attrs": {"panelType": "info"}, "content": [para(text("p"))]},
-    "mention": para({"type": "mention", "attrs": {"id": "1", "text": "Ada"}}),
+    "mention_text_without_at": para({"type": "mention", "attrs": {"id": "1", "text": "Ada"}}),
+    "mention_with_bad_id": para({"type": "mention", "attrs": {"id": "no such id", "text": "@Ada"}}),
     "media": {"type": "mediaSingle", "content": [MEDIA_FILE]},
     "colour": para(text("c", {"type": "textColor", "attrs": {"color": "#ff0000"}})),
     "underline": para(text("u", {"type": "underline"})),

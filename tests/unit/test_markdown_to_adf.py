@@ -1,4 +1,4 @@
-"""Markdown -> ADF: each construct, schema validity of every output, and round trips."""
+"""Markdown -> ADF: each construct, schema validity of every output (``validator`` is in conftest), and round trips."""
 
 from __future__ import annotations
 
@@ -7,13 +7,6 @@ import pytest
 from jsonschema import Draft4Validator
 
 from jira_client.api.adf import from_markdown, to_markdown
-from tests.conftest import shared_fixture
-
-@pytest.fixture(scope="module")
-def validator() -> Draft4Validator:
-    schema = shared_fixture("adf", "schema", "adf-schema.json")
-    root = {"$schema": schema["$schema"], "$ref": "#/definitions/doc_node", "definitions": schema["definitions"]}
-    return Draft4Validator(root)
 
 
 def doc(*content: object) -> dict:

@@ -76,7 +76,7 @@ def test_a_colleagues_change_is_caught_and_both_versions_are_shown(writer, sandb
 
 def test_parts_of_a_description_markdown_cannot_carry_are_kept_exactly(writer, sandbox):
     before = admin_get(sandbox, "issue/OPS-5")["fields"]["description"]
-    assert not adf.to_markdown(before)[1]  # mentions, status lozenges, tables...
+    assert not adf.to_markdown(before)[1]  # status lozenges, tables...
     html = page(writer.client, "/issues/OPS-5/edit")
     assert 'name="description"' not in html and 'class="adf kept-part"' in html
     data = form_data(html, "/issues/OPS-5/edit")
@@ -95,13 +95,13 @@ def test_parts_of_a_description_markdown_cannot_carry_are_kept_exactly(writer, s
 
 
 def test_a_description_with_nothing_markdown_can_carry_is_shown_read_only(single, sandbox):
-    mention = {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [
-        {"type": "mention", "attrs": {"id": "712020:00000000-0000-4000-8000-0000000000ad", "text": "@Ada Admin"}}]}]}
-    admin_put(sandbox, "issue/OPS-6", {"fields": {"description": mention}})
+    status = {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [
+        {"type": "status", "attrs": {"text": "BLOCKED", "color": "red"}}]}]}
+    admin_put(sandbox, "issue/OPS-6", {"fields": {"description": status}})
     html = page(single.client, "/issues/OPS-6/edit")
     assert "description__part" not in html and "left exactly as it is" in html
     assert single.client.post("/issues/OPS-6/edit", data={**form_data(html, "/issues/OPS-6/edit"), "summary": "X"}).status_code == 302
-    assert admin_get(sandbox, "issue/OPS-6")["fields"]["description"] == mention
+    assert admin_get(sandbox, "issue/OPS-6")["fields"]["description"] == status
 
 
 def test_an_unchanged_form_sends_nothing(single, sandbox):
