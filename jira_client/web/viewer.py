@@ -1,20 +1,23 @@
 """Who the current person is in Jira (their account id), known without an extra call when possible.
 
 The issue page must stay one call to Jira, so it only uses an id already known: from the auth
-strategy when it offers ``account_id()``, or from this session's cache. The cache is filled for
-free when a write returns its author (a new comment), and by one ``myself`` call from pages that
-call Jira anyway (the write forms) or that need the id (assign to me).
+strategy when it offers ``account_id()`` (multi_user knows it since sign-in), or from the app's
+cache keyed by ``cache_scope()``, which names whose credentials are in use (single_user: the one
+shared account, so what one request learns serves every session of the process). The cache is
+filled for free when a write returns its author (a new comment), and by one ``myself`` call from
+pages that call Jira anyway (the write forms) or that need the id (assign to me).
 """
 
 from __future__ import annotations
 
-from flask import session
+from flask import current_app
 
 from jira_client.api.errors import JiraError
 from jira_client.api.models import User
 from jira_client.web.jira import current_strategy, get_jira
 
-SESSION_KEY = "viewer_account"
+EXTENSION_KEY = "viewer_accounts"
+MAX_KNOWN = 10_000
 
 
 def known_account_id() -> str:
@@ -23,8 +26,7 @@ def known_account_id() -> str:
     from_strategy = getattr(strategy, "account_id", None)
     if callable(from_strategy) and from_strategy():
         return from_strategy()
-    scope, account_id = session.get(SESSION_KEY) or ("", "")
-    return account_id if scope == strategy.cache_scope() else ""
+    return _known().get(strategy.cache_scope(), "")
 
 
 def account_id() -> str:
@@ -45,6 +47,14 @@ def learn() -> None:
 
 
 def remember(user: User | None) -> None:
-    """Cache ``user`` as the current person for this session and sign-in."""
+    """Cache ``user`` as the person behind the current credentials."""
     if user is not None and user.account_id:
-        session[SESSION_KEY] = (current_strategy().cache_scope(), user.account_id)
+        known = _known()
+        if len(known) >= MAX_KNOWN:
+            known.clear()  # a crude bound: the ids are cheap to learn again
+        known[current_strategy().cache_scope()] = user.account_id
+
+
+def _known() -> dict[str, str]:
+    """Return this app's cache: credentials scope -> account id."""
+    return current_app.extensions.setdefault(EXTENSION_KEY, {})

@@ -125,3 +125,12 @@ def test_a_double_submit_posts_one_comment_and_deletes_once(single, sandbox):
     first, second = single.client.post(action, data=data), single.client.post(action, data=data)
     assert first.status_code == second.status_code == 302
     assert writes(sandbox, "DELETE", "/comment/{id}") == 1
+
+
+def test_in_single_user_what_one_browser_learns_serves_every_browser(single, sandbox):
+    fresh = single.app.test_client()
+    assert "/issues/OPS-1/comments/10000/edit" not in page(fresh, "/issues/OPS-1")  # nobody knows yet
+    page(single.client, "/issues/OPS-2/edit")  # one browser opens a write form: one myself call
+    html = page(fresh, "/issues/OPS-1")  # another browser, same shared account
+    assert "/issues/OPS-1/comments/10000/edit" in html  # the admin's own comment
+    assert "/issues/OPS-1/comments/10001/edit" not in html  # alice's
