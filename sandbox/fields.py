@@ -120,9 +120,35 @@ class FieldErrors(Exception):
 
 
 def is_adf(value) -> bool:
-    """Return whether ``value`` looks like an ADF document root."""
-    return (isinstance(value, dict) and value.get("type") == "doc" and value.get("version") == 1
-            and isinstance(value.get("content"), list))
+    """Return whether ``value`` is an ADF document whose every node has the right shape.
+
+    Jira refuses a malformed tree as "not an Atlassian Document", so the whole tree is checked
+    (iteratively: documents may be deep), not only the root.
+    """
+    if not (isinstance(value, dict) and value.get("type") == "doc" and value.get("version") == 1
+            and isinstance(value.get("content"), list)):
+        return False
+    stack = list(value["content"])
+    while stack:
+        node = stack.pop()
+        if not _adf_node_shape_ok(node):
+            return False
+        stack.extend(node.get("content") or [])
+    return True
+
+
+def _adf_node_shape_ok(node) -> bool:
+    """Return whether one node has a string type, a string text, and list/dict parts where given."""
+    if not isinstance(node, dict) or not isinstance(node.get("type"), str):
+        return False
+    if "text" in node and not isinstance(node["text"], str):
+        return False
+    if "attrs" in node and not isinstance(node["attrs"], dict):
+        return False
+    if "content" in node and not isinstance(node["content"], list):
+        return False
+    marks = node.get("marks", [])
+    return isinstance(marks, list) and all(isinstance(m, dict) and isinstance(m.get("type"), str) for m in marks)
 
 
 def parse_values(world, project: dict, issue_type_id: str, fields: dict, update: dict,

@@ -557,10 +557,12 @@ def _site_resource(site: dict, scopes: list[str]) -> dict:
 
 @bp.get("/me")
 def me():
-    """Return the token owner's Atlassian profile (no read:me check in the sandbox)."""
+    """Return the token owner's Atlassian profile; like Atlassian, only with the read:me scope."""
     caller = _bearer()
     if caller is None:
         return _unauthorized()
+    if "read:me" not in caller[1]:
+        return jsonify({"code": 401, "message": "Unauthorized; scope does not match"}), 401
     user = caller[0]
     initials = "".join(part[0] for part in user["display_name"].split())[:2].upper()
     avatars = "https://avatar-management--avatars.us-west-2.prod.public.atl-paas.net"

@@ -40,6 +40,30 @@ def get_server_info():
                   "scmInfo": "sandbox", "serverTitle": "Jira"})
 
 
+# The old search endpoints are gone from Jira Cloud: it answers 410 with these bodies (CHANGE-2046).
+_REMOVED_SEARCH = {
+    "3": "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration "
+         "guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046",
+    "2": "The requested API has been removed. Please use the newer, enhanced search-based API instead. Deprecation "
+         "details are available at https://developer.atlassian.com/changelog/#CHANGE-2046.",
+}
+
+
+@bp.route("/rest/api/<any('2', '3'):version>/search", methods=["GET", "POST"])
+@bp.route("/ex/jira/<cloudId>/rest/api/<any('2', '3'):version>/search", methods=["GET", "POST"])
+def removed_search(version: str, cloudId: str | None = None):
+    """Answer the removed ``/search`` as Jira Cloud does: 410 Gone, pointing at search/jql."""
+    return reply({"errorMessages": [_REMOVED_SEARCH[version]], "errors": {}}, 410)
+
+
+@bp.app_errorhandler(404)
+def unknown_resource(error):
+    """Answer a REST path the sandbox does not serve with a JSON 404 as Jira does, not an HTML page."""
+    if request.path.startswith(("/rest/", "/ex/jira/")):
+        return reply({"errorMessages": ["null for uri: " + request.url], "errors": {}}, 404)
+    return error
+
+
 @api_route(bp, "project/search", READ)
 def search_projects():
     """Return a page of the projects the caller may browse (GET project/search)."""

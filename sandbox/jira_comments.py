@@ -53,6 +53,8 @@ def edit_comment(issueIdOrKey: str, id: str):
     if _comment(issue, id)["author"] != caller().account_id:
         raise ApiError(403, [FORBIDDEN])
     stored = world().update_comment(issue["id"], id, caller().account_id, _body())
+    if stored is None:  # deleted by another request since the check above
+        raise ApiError(404, [_NO_COMMENT.format(id)])
     return reply(render.comment(caller().links, issue["id"], stored))
 
 
@@ -66,11 +68,14 @@ def delete_comment(issueIdOrKey: str, id: str):
     return no_content()
 
 
+_NO_COMMENT = "Can not find a comment for the id: {}."
+
+
 def _comment(issue: dict, comment_id: str) -> dict:
     """Return the stored comment; raise Jira's 404 when the issue has no such comment."""
     found = world().comment(issue["id"], comment_id)
     if found is None:
-        raise ApiError(404, [f"Can not find a comment for the id: {comment_id}."])
+        raise ApiError(404, [_NO_COMMENT.format(comment_id)])
     return found
 
 

@@ -45,7 +45,7 @@ def search_issues():
     body = {"issues": [_issue(i, wanted_spec, expand) for i in page]}
     if "names" in expand and page:
         body["names"] = {f: render_issue.NAMES[f] for i in body["issues"] for f in i.get("fields", {})}
-    if offset + max_results < len(found):
+    if max_results > 0 and offset + max_results < len(found):  # a token to the same page would loop
         body["nextPageToken"] = _token(offset + max_results, params["jql"])
     body["isLast"] = "nextPageToken" not in body
     return reply(body)

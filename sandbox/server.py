@@ -56,7 +56,8 @@ class KeepAliveHandler(WSGIRequestHandler):
 def _request_body(environ: dict):
     """Bound ``wsgi.input`` to this request's body, so the next request line stays unread."""
     if not environ.get("wsgi.input_terminated"):  # chunked bodies are already bounded
-        length = int(environ.get("CONTENT_LENGTH") or 0)
+        declared = environ.get("CONTENT_LENGTH") or "0"
+        length = int(declared) if declared.isascii() and declared.isdigit() else 0
         environ["wsgi.input"] = LimitedStream(environ["wsgi.input"], length)
         environ["wsgi.input_terminated"] = True
     return environ["wsgi.input"]

@@ -151,11 +151,13 @@ class World:
             self._set_comments(issue_id, self._comments[issue_id] + [comment])
         return comment
 
-    def update_comment(self, issue_id: str, comment_id: str, author_id: str, body: dict) -> dict:
-        """Replace a comment's body and return the new comment."""
+    def update_comment(self, issue_id: str, comment_id: str, author_id: str, body: dict) -> dict | None:
+        """Replace a comment's body and return the new comment; None if it was deleted meanwhile."""
         with self._lock:
-            thread = self._comments[issue_id]
-            old = next(c for c in thread if c["id"] == comment_id)
+            thread = self._comments.get(issue_id, [])
+            old = next((c for c in thread if c["id"] == comment_id), None)
+            if old is None:
+                return None
             new = {**old, "body": body, "update_author": author_id, "updated": _now()}
             self._set_comments(issue_id, [new if c is old else c for c in thread])
         return new
@@ -163,7 +165,7 @@ class World:
     def delete_comment(self, issue_id: str, comment_id: str) -> None:
         """Remove a comment from the issue."""
         with self._lock:
-            self._set_comments(issue_id, [c for c in self._comments[issue_id] if c["id"] != comment_id])
+            self._set_comments(issue_id, [c for c in self._comments.get(issue_id, []) if c["id"] != comment_id])
 
     def _set_comments(self, issue_id: str, thread: list[dict]) -> None:
         """Store a new comment list and the matching bodies on the issue (lock held)."""

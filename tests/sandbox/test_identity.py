@@ -580,3 +580,11 @@ def test_a_code_without_a_challenge_ignores_a_verifier(ident):
     user = directory.user_by("name", "alice")
     code = ident.issue_code(CLIENT_ID, REDIRECT_URI, user, ("read:jira-work",))
     assert ident.exchange_code(CLIENT_ID, code, REDIRECT_URI, "anything")["access_token"]
+
+
+def test_me_needs_the_read_me_scope(client, ident):
+    user = directory.user_by("name", "alice")
+    code = ident.issue_code(CLIENT_ID, REDIRECT_URI, user, ("read:jira-work", "offline_access"))
+    token = ident.exchange_code(CLIENT_ID, code, REDIRECT_URI)["access_token"]
+    response = client.get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401 and response.get_json()["message"] == "Unauthorized; scope does not match"
