@@ -11,6 +11,10 @@ query strings: an OAuth ``code`` or ``state`` must never land in a log.
 import glob
 import os
 
+from dotenv import load_dotenv
+
+load_dotenv()  # the same .env the app reads, so gunicorn's own settings agree with the app's
+
 HEROKU_ROUTER_TIMEOUT = 30  # seconds before Heroku's router answers H12 for a slow request
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '5000')}"

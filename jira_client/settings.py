@@ -158,6 +158,8 @@ class Settings:
             value = self.value_of(name)
             if value and not value.startswith(("https://", "http://")):
                 problems.append(_problem(name, f"is {value!r}, not an http(s) URL"))
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            problems.append(_problem("REDIS_URL", "is not a redis://, rediss:// or unix:// URL"))
         if self.admin_token and len(self.admin_token) < 24:
             problems.append(_problem("ADMIN_TOKEN", "is shorter than 24 characters; use a long random value"))
         if "offline_access" not in self.oauth_scopes.split() and self.app_mode == "multi_user":

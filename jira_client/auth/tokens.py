@@ -49,7 +49,9 @@ RECORD_TTL_SECONDS = 90 * 24 * 3600  # Atlassian's refresh tokens die after 90 i
 REFRESH_IDLE_DAYS = 90
 GRANT_LIFETIME_DAYS = 365
 HKDF_INFO = b"jira-web-client token records v1"
-LOCK_TIMEOUT = 20.0  # wait this long for another refresh of the same grant before giving up
+# Wait this long for another request's refresh of the same grant before giving up: short enough
+# that the wait plus the page's own Jira time budget (20 s) stays under Heroku's 30 s router limit.
+LOCK_TIMEOUT = 8.0
 LOCK_EXPIRY = 30.0  # a Redis lock frees itself this long after a worker died holding it
 
 
@@ -298,6 +300,7 @@ class TokenKeeper:
             with self.store.refresh_lock(record_id):
                 return self._refresh_locked(record_id, rejected)
         except LockTimeout as exc:
+            self.on_refresh("failure")
             raise TransportError("Renewing your sign-in is taking too long. Reload in a moment.", timed_out=True) from exc
 
     def _refresh_locked(self, record_id: str, rejected: str | None) -> TokenRecord:

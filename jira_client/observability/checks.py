@@ -153,13 +153,30 @@ class CachedProbe:
         self.ttl = ttl
         self.clock = clock
         self._result: tuple[float, Check] | None = None
+        self._refreshing = False
         self._lock = threading.Lock()
 
     def __call__(self) -> tuple[Check, float]:
-        """Return the latest result and its age in seconds, probing again when it is stale."""
+        """Return the latest result and its age in seconds, probing again when it is stale.
+
+        Only the very first call waits for the probe. Later, a stale result is refreshed in a
+        background thread and returned meanwhile, so a slow Jira never slows /readyz down.
+        """
         with self._lock:
             now = self.clock()
-            if self._result is None or now - self._result[0] >= self.ttl:
+            if self._result is None:
                 self._result = (now, self.check())
+            elif now - self._result[0] >= self.ttl and not self._refreshing:
+                self._refreshing = True
+                threading.Thread(target=self._refresh, daemon=True).start()
             checked_at, result = self._result
         return result, now - checked_at
+
+    def _refresh(self) -> None:
+        try:
+            result = self.check()
+        finally:
+            with self._lock:
+                self._refreshing = False
+        with self._lock:
+            self._result = (self.clock(), result)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 
 from jira_client.observability import metrics
 from jira_client.observability.logs import LOGGER_NAME, pseudonym
@@ -24,9 +24,22 @@ log = logging.getLogger(f"{LOGGER_NAME}.events")
 
 
 def user_id(account_id: str | None) -> str | None:
-    """Return the pseudonymous id logged for ``account_id`` (or a cache scope), keyed by SECRET_KEY."""
+    """Return the pseudonymous id logged for this request's person, keyed by SECRET_KEY.
+
+    Inside a request with someone signed in, that is their cache scope, the same identity the
+    request lines pseudonymise, so an event and the requests around it name one person alike;
+    otherwise ``account_id`` (or a scope) as given.
+    """
     secret = (current_app.config.get("SECRET_KEY") or "") if has_app_context() else ""
-    return pseudonym(secret, account_id)
+    return pseudonym(secret, _signed_in_scope() or account_id)
+
+
+def _signed_in_scope() -> str | None:
+    """Return the signed-in person's cache scope, or None outside a request or when signed out."""
+    if not has_request_context():
+        return None
+    strategy = current_app.extensions.get("auth_strategy")
+    return strategy.cache_scope() if strategy is not None and strategy.is_signed_in() else None
 
 
 def signed_in(account_id: str, site: str | None = None) -> None:
@@ -79,4 +92,6 @@ def rate_limit_seen(snapshot: RateLimitSnapshot, scope: str | None, site: str | 
 
 
 def _emit(level: int, event: str, **fields: object) -> None:
+    if has_request_context() and g.get("request_id"):
+        fields = {"request_id": g.request_id, **fields}  # ties the event to its request line
     log.log(level, event, extra={"fields": fields})

@@ -40,7 +40,7 @@ class JsonFormatter(logging.Formatter):
         line.update(clean_fields(getattr(record, "fields", None) or {}))
         if record.exc_info:
             line["exc"] = clean(self.formatException(record.exc_info), limit=8000)
-        return json.dumps(line, ensure_ascii=False, default=str)
+        return json.dumps(line, ensure_ascii=True, default=str)  # U+2028 and kin must not split a line
 
 
 class StderrHandler(logging.StreamHandler):

@@ -11,11 +11,20 @@ every worker's (see jira_client/observability/exposition.py).
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+import os
+
+# prometheus-client opens its files in this folder as soon as a metric is defined below; gunicorn
+# creates it at start, but a one-off command (the doctor on a Heroku dyno, in a container) may
+# import this module first.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
+from prometheus_client import Counter, Histogram  # noqa: E402  (after the folder exists)
 
 PREFIX = "jira_web"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 OTHER = "other"
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 http_requests = Counter(
     f"{PREFIX}_http_requests", "HTTP requests served, by route (endpoint name), method and status.",

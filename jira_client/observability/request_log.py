@@ -61,7 +61,8 @@ def _finish(response: Response) -> Response:
     route = request.endpoint or UNMATCHED_ROUTE
     request_id = g.get("request_id") or request_id_from(None)
     response.headers[REQUEST_ID_HEADER] = request_id
-    metrics.http_requests.labels(route=route, method=request.method, status=str(response.status_code)).inc()
+    method = metrics.bounded(request.method, metrics.HTTP_METHODS)  # any token is a method to gunicorn
+    metrics.http_requests.labels(route=route, method=method, status=str(response.status_code)).inc()
     metrics.http_latency.labels(route=route).observe(seconds)
     observer: JiraCallObserver | None = g.get("jira_observer")
     log.info("request", extra={"fields": {

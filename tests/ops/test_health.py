@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import redis
 
 from jira_client.observability.checks import CachedProbe, Check
@@ -48,14 +50,39 @@ def test_readyz_fails_while_redis_is_down_and_recovers(tmp_path, redis_server):
     assert back.status_code == 200 and back.json["checks"]["session_store"]["ok"]
 
 
-def test_the_jira_probe_is_cached_for_its_ttl():
-    now, probes = [100.0], []
-    probe = CachedProbe(lambda: probes.append(1) or Check("Jira reachable", True, "ok"), ttl=30, clock=lambda: now[0])
+def test_the_jira_probe_is_cached_for_its_ttl_then_refreshed_in_the_background():
+    now, probes, refreshed = [100.0], [], threading.Event()
 
+    def check():
+        probes.append(1)
+        if len(probes) == 2:
+            refreshed.set()
+        return Check("Jira reachable", True, "ok")
+
+    probe = CachedProbe(check, ttl=30, clock=lambda: now[0])
     probe()
     now[0] += 29
     result, age = probe()
     assert (len(probes), age, result.ok) == (1, 29, True)
     now[0] += 1
+    assert probe()[1] == 30  # stale: the old answer at once, a new probe behind it
+    assert refreshed.wait(5)
+
+
+def test_a_slow_jira_probe_never_holds_readyz_back():
+    now, release, finished, calls = [100.0], threading.Event(), threading.Event(), []
+
+    def check():
+        calls.append(1)
+        if len(calls) > 1:
+            release.wait(5)  # Jira hangs on the second probe
+            finished.set()
+        return Check("Jira reachable", True, "ok")
+
+    probe = CachedProbe(check, ttl=30, clock=lambda: now[0])
     probe()
-    assert len(probes) == 2
+    now[0] += 30
+    result, _ = probe()
+    assert result.ok and not finished.is_set()  # answered while the second probe still hangs
+    release.set()
+    assert finished.wait(5)

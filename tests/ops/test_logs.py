@@ -121,3 +121,19 @@ def test_a_multi_user_sign_in_logs_no_token(tmp_path, sandbox, capsys):
     for value in (record.access_token, record.refresh_token, info["oauth"]["client_secret"], app.config["SECRET_KEY"]):
         assert value not in text
     assert "code=" not in text and "state=" not in text  # the callback's query string is never logged
+
+
+def test_events_name_the_person_and_the_request_as_the_request_lines_do(tmp_path, sandbox, capsys):
+    from tests.oauth.conftest import make_oauth_app, sign_in
+
+    app = make_oauth_app(tmp_path, sandbox.url)
+    client = app.test_client()
+    sign_in(client, "alice", site="acme")
+    client.get("/projects")
+    client.post("/logout")
+    lines = log_lines(capsys.readouterr().err)
+    projects = next(line for line in lines if line.get("route") == "projects.index" and line.get("user"))
+    logout = next(line for line in lines if line.get("event") == "logout")
+    logout_request = next(line for line in lines if line.get("route") == "auth.logout")
+    assert logout["user"] == projects["user"]
+    assert logout["request_id"] == logout_request["request_id"]

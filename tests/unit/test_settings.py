@@ -87,3 +87,8 @@ def test_jira_configured(env, expected):
 def test_testing_false_keeps_the_production_rules(value):
     with pytest.raises(SettingsError, match="SECRET_KEY"):
         create_app({**SINGLE, "TESTING": value})
+
+
+def test_a_malformed_redis_url_is_named():
+    [problem] = problems({**SINGLE, "REDIS_URL": "127.0.0.1:6379"})
+    assert problem.startswith("REDIS_URL is not a redis://")
