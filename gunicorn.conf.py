@@ -6,6 +6,8 @@ limit, and Jira's timeouts and retries fit inside it (tests/production/test_guni
 Forwarded headers are believed only from ``FORWARDED_ALLOW_IPS``. The access log leaves out
 query strings: an OAuth ``code`` or ``state`` must never land in a log.
 ``GUNICORN_CMD_ARGS`` (for example ``--bind 127.0.0.1:8000`` behind nginx) overrides this file.
+With ``JIRA_SANDBOX=1`` (demos only) the master starts the built-in sandbox once, before it forks,
+so every worker talks to the same sandbox and its data.
 """
 
 import glob
@@ -32,12 +34,19 @@ access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
 
 def on_starting(server) -> None:
-    """Give multiprocess metrics an empty directory: files left by an earlier run would be summed in."""
+    """Empty the multiprocess metrics folder, and start the sandbox once when asked for."""
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
         os.makedirs(directory, exist_ok=True)
         for stale in glob.glob(os.path.join(directory, "*.db")):
-            os.remove(stale)
+            os.remove(stale)  # files left by an earlier run would be summed in
+    if os.environ.get("JIRA_SANDBOX") == "1":
+        from sandbox.launch import start_for_app
+
+        port = server.cfg.bind[0].rsplit(":", 1)[-1]
+        _, env = start_for_app(dict(os.environ), port=int(os.environ.get("SANDBOX_PORT") or 0), app_port=port)
+        os.environ.update(env)  # the workers forked after this read the sandbox's URLs as settings
+        server.log.info("Built-in sandbox (JIRA_SANDBOX=1) serving at %s", env["SANDBOX_URL"])
 
 
 def child_exit(server, worker) -> None:

@@ -23,10 +23,11 @@ import time
 from datetime import timedelta
 from typing import Callable, Iterable
 
-from flask import Flask, Response, current_app, redirect, request, session
+from flask import Flask, Response, redirect, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from jira_client.settings import Settings
+from jira_client.state import current_strategy
 
 HTTPS_COOKIE_NAME = "__Host-session"
 HSTS = "max-age=31536000; includeSubDomains"
@@ -129,9 +130,7 @@ def _session_limits(idle_seconds: int, max_seconds: int) -> Callable[[], None]:
         idle = now - int(session.get("last_seen", now))
         age = now - int(session.get("auth_time", now))
         if idle > idle_seconds or age > max_seconds:
-            forget = getattr(current_app.extensions["auth_strategy"], "forget_tokens", None)
-            if forget is not None:
-                forget()  # the refresh token must not outlive the session that held it
+            current_strategy().forget_tokens()  # the refresh token must not outlive the session that held it
             session.clear()
 
     return enforce

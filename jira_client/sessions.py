@@ -50,8 +50,7 @@ def init_sessions(app: Flask, settings: Settings) -> None:
         pass  # given explicitly (tests use cachelib with an in-memory cache)
     elif settings.redis_url:
         config["SESSION_TYPE"] = "redis"
-        config["SESSION_REDIS"] = redis_client(settings.redis_url, tls_verify=settings.redis_tls_verify)
-        app.extensions["redis"] = config["SESSION_REDIS"]  # token records and locks share it
+        config["SESSION_REDIS"] = redis_client(settings.redis_url, tls_verify=settings.redis_tls_verify)  # tokens share it
     else:
         directory = os.path.join(app.instance_path, "sessions")
         os.makedirs(directory, mode=0o700, exist_ok=True)

@@ -8,7 +8,7 @@ start rather than on the first page view. Views never read the environment.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
@@ -20,37 +20,73 @@ DEFAULT_AUTH_URL = "https://auth.atlassian.com"
 DEFAULT_API_URL = "https://api.atlassian.com"
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "dev", "secret", "replace-me", "please-change-me"}
 
-# Settings a misconfigured variable can be explained by: name -> what it is for.
-PURPOSE = {
-    "APP_MODE": "chooses single_user (one shared API token) or multi_user (Sign in with Atlassian)",
-    "SECRET_KEY": "signs the session cookie and CSRF tokens; must be the same long random value on every worker",
-    "JIRA_BASE_URL": "your Jira Cloud site, e.g. https://your-team.atlassian.net",
-    "JIRA_EMAIL": "the Atlassian account e-mail the shared API token belongs to",
-    "JIRA_API_TOKEN": "the shared Jira API token (create one at id.atlassian.com > Security > API tokens)",
-    "JIRA_CLOUD_ID": "the site's cloud id, to send scoped API tokens through the api.atlassian.com gateway",
-    "JIRA_OAUTH_CLIENT_ID": "the Client ID of your OAuth 2.0 (3LO) app in the Atlassian developer console",
-    "JIRA_OAUTH_CLIENT_SECRET": "the Secret of your OAuth 2.0 (3LO) app in the Atlassian developer console",
-    "JIRA_OAUTH_REDIRECT_URI": "the callback URL registered for your OAuth app, ending in /auth/callback",
-    "JIRA_OAUTH_SCOPES": "the OAuth scopes to request, space-separated",
-    "ATLASSIAN_AUTH_URL": "Atlassian's authorization server",
-    "ATLASSIAN_API_URL": "Atlassian's API gateway",
-    "TOKEN_ENCRYPTION_KEY": "the secret OAuth token records are encrypted with (defaults to one derived from SECRET_KEY)",
-    "ADMIN_TOKEN": "unlocks /setup in multi_user mode: an emergency admin session on the shared API token",
-    "REDIS_URL": "the Redis server that holds sessions and tokens (redis:// or rediss://)",
-    "PORT": "the port the local server listens on",
-    "FORCE_HTTPS": "serves only https: a Secure __Host-session cookie, HSTS, plain http redirected (true/false; default true when JIRA_OAUTH_REDIRECT_URI is https)",
-    "SESSION_IDLE_MINUTES": "minutes without a request after which a session ends",
-    "SESSION_MAX_HOURS": "hours after which a session ends however active it is",
-    "TRUSTED_PROXY_COUNT": "how many proxies in front of the app set X-Forwarded-For/-Proto (Heroku: 1; none: 0)",
-    "TRUST_FORWARDED_HOST": "true to also take the host name from X-Forwarded-Host (only if your proxy sets it)",
-    "FORWARDED_ALLOW_IPS": "comma-separated addresses or networks of the proxies whose forwarded headers are believed (* on Heroku)",
-    "REDIS_TLS_VERIFY": "false to accept a self-signed Redis certificate (Heroku Key-Value Store); default true",
-    "MAX_CONTENT_LENGTH": "the largest request body accepted, in bytes",
-    "WEB_CONCURRENCY": "the number of gunicorn worker processes",
-    "DYNO": "set by Heroku on every dyno",
-    "METRICS_TOKEN": "when set, GET /metrics requires the header 'Authorization: Bearer <METRICS_TOKEN>'",
-    "LOG_LEVEL": "the least severe log level written to stderr as JSON lines (DEBUG, INFO, WARNING, ERROR)",
-}
+@dataclass(frozen=True)
+class Variable:
+    """One environment variable: its name, what it is for, and how /setup may show it."""
+
+    name: str
+    purpose: str
+    attribute: str = ""  # the Settings field that holds it ("" when the app itself does not keep it)
+    secret: bool = False  # /setup and repr() never show its value
+    on_setup: bool = False  # listed on /setup
+
+
+def _v(name: str, purpose: str, attribute: str | None = None, **flags: bool) -> Variable:
+    return Variable(name, purpose, name.lower() if attribute is None else attribute, **flags)
+
+
+# Every variable the app, gunicorn.conf.py and `python web_app.py` read, each named once: the
+# doctor's messages, /setup and the .env.example check all read this one list.
+VARIABLES: tuple[Variable, ...] = (
+    _v("APP_MODE", "chooses single_user (one shared API token) or multi_user (Sign in with Atlassian)", on_setup=True),
+    _v("SECRET_KEY", "signs the session cookie and CSRF tokens; must be the same long random value on every worker",
+       secret=True, on_setup=True),
+    _v("JIRA_BASE_URL", "your Jira Cloud site, e.g. https://your-team.atlassian.net", on_setup=True),
+    _v("JIRA_EMAIL", "the Atlassian account e-mail the shared API token belongs to", on_setup=True),
+    _v("JIRA_API_TOKEN", "the shared Jira API token (create one at id.atlassian.com > Security > API tokens)",
+       secret=True, on_setup=True),
+    _v("JIRA_CLOUD_ID", "the site's cloud id, to send scoped API tokens through the api.atlassian.com gateway", on_setup=True),
+    _v("JIRA_OAUTH_CLIENT_ID", "the Client ID of your OAuth 2.0 (3LO) app in the Atlassian developer console",
+       "oauth_client_id", on_setup=True),
+    _v("JIRA_OAUTH_CLIENT_SECRET", "the Secret of your OAuth 2.0 (3LO) app in the Atlassian developer console",
+       "oauth_client_secret", secret=True, on_setup=True),
+    _v("JIRA_OAUTH_REDIRECT_URI", "the callback URL registered for your OAuth app, ending in /auth/callback",
+       "oauth_redirect_uri", on_setup=True),
+    _v("JIRA_OAUTH_SCOPES", "the OAuth scopes to request, space-separated", "oauth_scopes", on_setup=True),
+    _v("ATLASSIAN_AUTH_URL", "Atlassian's authorization server", on_setup=True),
+    _v("ATLASSIAN_API_URL", "Atlassian's API gateway", on_setup=True),
+    _v("TOKEN_ENCRYPTION_KEY", "the secret OAuth token records are encrypted with (defaults to one derived from SECRET_KEY)",
+       secret=True, on_setup=True),
+    _v("ADMIN_TOKEN", "unlocks /setup in multi_user mode: an emergency admin session on the shared API token",
+       secret=True, on_setup=True),
+    _v("REDIS_URL", "the Redis server that holds sessions and tokens (redis:// or rediss://)", secret=True),
+    _v("REDIS_TLS_VERIFY", "false to accept a self-signed Redis certificate (Heroku Key-Value Store); default true"),
+    _v("HOST", "the address `python web_app.py` listens on"),
+    _v("PORT", "the port the local server (and gunicorn's default bind) listens on"),
+    _v("FORCE_HTTPS", "serves only https: a Secure __Host-session cookie, HSTS, plain http redirected "
+       "(true/false; default true when JIRA_OAUTH_REDIRECT_URI is https)"),
+    _v("SESSION_IDLE_MINUTES", "minutes without a request after which a session ends"),
+    _v("SESSION_MAX_HOURS", "hours after which a session ends however active it is"),
+    _v("TRUSTED_PROXY_COUNT", "how many proxies in front of the app set X-Forwarded-For/-Proto (Heroku: 1; none: 0)"),
+    _v("TRUST_FORWARDED_HOST", "true to also take the host name from X-Forwarded-Host (only if your proxy sets it)"),
+    _v("FORWARDED_ALLOW_IPS", "comma-separated addresses or networks of the proxies whose forwarded headers are "
+       "believed (* on Heroku)"),
+    _v("MAX_CONTENT_LENGTH", "the largest request body accepted, in bytes"),
+    _v("WEB_CONCURRENCY", "the number of gunicorn worker processes", ""),
+    _v("GUNICORN_THREADS", "threads per gunicorn worker (default 4)", ""),
+    _v("GUNICORN_CMD_ARGS", "gunicorn's own overrides, e.g. --bind 127.0.0.1:8000 behind a local proxy", ""),
+    _v("DYNO", "set by Heroku on every dyno", ""),
+    _v("METRICS_TOKEN", "when set, GET /metrics requires the header 'Authorization: Bearer <METRICS_TOKEN>'", secret=True),
+    _v("LOG_LEVEL", "the least severe log level written to stderr as JSON lines (DEBUG, INFO, WARNING, ERROR)"),
+    _v("PROMETHEUS_MULTIPROC_DIR", "under several gunicorn workers, an empty folder where each worker keeps its metrics", ""),
+    _v("JIRA_RETRY_BACKOFF", "seconds before the first retry of a failed read (doubling after; default 0.5)"),
+    _v("JIRA_SANDBOX", "1 starts the built-in sandbox and points the app at it, also under gunicorn (demos only)", "sandbox"),
+    _v("SANDBOX_PORT", "the port of the built-in sandbox (default 5001; 0 picks a free one)"),
+    _v("SANDBOX_URL", "set by the sandbox launcher: the sandbox the app talks to (shown as a banner)"),
+    _v("INSTANCE_PATH", "the folder for session files, token records and locks (default ./instance)"),
+)
+PURPOSE = {variable.name: variable.purpose for variable in VARIABLES}
+ATTRIBUTES = {variable.name: variable.attribute for variable in VARIABLES if variable.attribute}
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -66,27 +102,33 @@ class SettingsError(click.ClickException):
         super().__init__("Configuration problems:\n" + "\n".join(f"- {p}" for p in problems))
 
 
+def _secret() -> str:
+    return field(default="", repr=False)  # never in a repr, a log line or a traceback
+
+
 @dataclass(frozen=True)
 class Settings:
-    app_mode: str
-    secret_key: str
-    jira_base_url: str
-    jira_email: str
-    jira_api_token: str
-    jira_cloud_id: str
-    oauth_client_id: str
-    oauth_client_secret: str
-    oauth_redirect_uri: str
-    oauth_scopes: str
-    atlassian_auth_url: str
-    atlassian_api_url: str
-    redis_url: str
-    token_encryption_key: str
-    admin_token: str  # multi_user: unlocks /setup (emergency access on the shared API token)
-    sandbox_url: str  # set when the built-in sandbox stands in for Jira (shown as a banner)
-    host: str
-    port: int
-    metrics_token: str = ""  # empty: /metrics is open (keep it on a private network then)
+    """The validated settings; fields are named after their variables (``VARIABLES`` maps them)."""
+
+    app_mode: str = "single_user"
+    secret_key: str = _secret()
+    jira_base_url: str = ""
+    jira_email: str = ""
+    jira_api_token: str = _secret()
+    jira_cloud_id: str = ""
+    oauth_client_id: str = ""
+    oauth_client_secret: str = _secret()
+    oauth_redirect_uri: str = ""
+    oauth_scopes: str = DEFAULT_SCOPES
+    atlassian_auth_url: str = DEFAULT_AUTH_URL
+    atlassian_api_url: str = DEFAULT_API_URL
+    redis_url: str = _secret()  # may carry a password
+    token_encryption_key: str = _secret()
+    admin_token: str = _secret()  # multi_user: unlocks /setup (emergency access on the shared API token)
+    sandbox_url: str = ""  # set when the built-in sandbox stands in for Jira (shown as a banner)
+    host: str = "127.0.0.1"
+    port: int = 5000
+    metrics_token: str = _secret()  # empty: /metrics is open (keep it on a private network then)
     log_level: str = "INFO"
     force_https: bool = False
     session_idle_minutes: int = 30
@@ -96,6 +138,10 @@ class Settings:
     forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
     redis_tls_verify: bool = True
     max_content_length: int = 1024 * 1024
+    jira_retry_backoff: float = 0.5
+    sandbox: bool = False  # JIRA_SANDBOX=1: the launcher starts the built-in sandbox
+    sandbox_port: int = 5001
+    instance_path: str = ""
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, str], *, production: bool = False) -> Settings:
@@ -108,9 +154,6 @@ class Settings:
         secret = get("SECRET_KEY")
         if production and (secret.lower() in PLACEHOLDER_SECRETS or len(secret) < 32):
             problems.append(_problem("SECRET_KEY", "is missing, a placeholder or shorter than 32 characters"))
-        port = get("PORT", "5000")
-        if not port.isdigit() or not 0 < int(port) < 65536:
-            problems.append(_problem("PORT", f"is {port!r}, not a port number"))
         serving = _serving_settings(get, problems)
         settings = cls(
             app_mode=mode,
@@ -130,9 +173,13 @@ class Settings:
             admin_token=get("ADMIN_TOKEN"),
             sandbox_url=get("SANDBOX_URL"),
             host=get("HOST", "127.0.0.1"),
-            port=int(port) if port.isdigit() else 5000,
+            port=_port(get("PORT", "5000"), "PORT", problems),
             metrics_token=get("METRICS_TOKEN"),
             log_level=get("LOG_LEVEL", "INFO").upper(),
+            jira_retry_backoff=_backoff(get("JIRA_RETRY_BACKOFF", "0.5"), problems),
+            sandbox=get("JIRA_SANDBOX") == "1",
+            sandbox_port=_port(get("SANDBOX_PORT", "5001"), "SANDBOX_PORT", problems, allow_zero=True),
+            instance_path=get("INSTANCE_PATH"),
             **serving,
         )
         if settings.log_level not in LOG_LEVELS:
@@ -168,17 +215,31 @@ class Settings:
 
     def value_of(self, name: str) -> str:
         """Return the setting behind environment variable ``name``."""
-        attribute = {
-            "JIRA_OAUTH_CLIENT_ID": "oauth_client_id",
-            "JIRA_OAUTH_CLIENT_SECRET": "oauth_client_secret",
-            "JIRA_OAUTH_REDIRECT_URI": "oauth_redirect_uri",
-            "JIRA_OAUTH_SCOPES": "oauth_scopes",
-        }.get(name, name.lower())
-        return str(getattr(self, attribute))
+        return str(getattr(self, ATTRIBUTES[name]))
 
     @property
     def uses_sandbox(self) -> bool:
         return bool(self.sandbox_url)
+
+
+def _port(value: str, name: str, problems: list[str], *, allow_zero: bool = False) -> int:
+    """Return ``value`` as a port number, noting a problem (and returning 0) when it is not one."""
+    if value.isdigit() and (allow_zero or int(value) > 0) and int(value) < 65536:
+        return int(value)
+    problems.append(_problem(name, f"is {value!r}, not a port number"))
+    return 0
+
+
+def _backoff(value: str, problems: list[str]) -> float:
+    """Return the retry back-off in seconds, noting a problem when it is not a number from 0 to 10."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 10:
+        problems.append(_problem("JIRA_RETRY_BACKOFF", f"is {value!r}, not a number of seconds from 0 to 10"))
+        return 0.5
+    return seconds
 
 
 def _problem(name: str, what: str) -> str:

@@ -60,7 +60,7 @@ def form_token(html: str, action: str) -> str:
 
 def once_token(app, action: str) -> str:
     """Return a fresh one-time token for a form posting to ``action`` (as its page would)."""
-    from jira_client.web import once
+    from jira_client.web.forms import once
 
     with app.test_request_context("/"):
         return once.token(action)

@@ -1,7 +1,8 @@
 """The checks behind ``/readyz`` and ``flask doctor``: one small function per question.
 
 Each returns a ``Check`` (name, ok, detail). ``/readyz`` runs the cheap ones on every call and a
-cached Jira probe; ``doctor`` runs them all once and prints them.
+cached Jira probe; ``doctor`` runs them all once and prints them. The checks of a mode's
+credentials belong to its auth strategy (``doctor_checks``), which knows what they mean.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import urlsplit
 
 import redis
 import requests
@@ -19,14 +19,8 @@ from flask import Flask
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from jira_client.api.client import JiraClient, RetryPolicy
-from jira_client.api.errors import AuthError, JiraError
-from jira_client.settings import Settings
-
 PROBE_TIMEOUT = (1.5, 3.0)  # (connect, read) seconds: a probe must never hang a worker
 REDIS_PROBE_TIMEOUT = 1.0
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
-CALLBACK_PATH = "/auth/callback"
 
 
 @dataclass(frozen=True)
@@ -83,66 +77,6 @@ def check_reachable(url: str, transport: requests.Session, name: str = "Jira") -
         return Check(f"{name} reachable", False, f"{url} did not answer: {type(exc).__name__}")
     elapsed = (time.perf_counter() - started) * 1000
     return Check(f"{name} reachable", True, f"{url} answered HTTP {response.status_code} in {elapsed:.0f} ms")
-
-
-def probe_target(settings: Settings, strategy) -> tuple[str, str]:
-    """Return (name, URL) of what this mode must reach: the Jira site or gateway, or Atlassian's sign-in."""
-    targets = {
-        "single_user": lambda: ("Jira", strategy.base_url),
-        "multi_user": lambda: ("Atlassian sign-in", settings.atlassian_auth_url),
-    }
-    return targets[settings.app_mode]()
-
-
-def check_credentials(settings: Settings, strategy, transport: requests.Session) -> list[Check]:
-    """Return the credential checks of the active mode."""
-    return CREDENTIAL_CHECKS[settings.app_mode](settings, strategy, transport)
-
-
-def _check_api_token(settings: Settings, strategy, transport: requests.Session) -> list[Check]:
-    base_url, auth = strategy.jira_connection()
-    jira = JiraClient(transport, base_url, auth, timeout=PROBE_TIMEOUT, retry=RetryPolicy(attempts=1))
-    try:
-        user = jira.myself()
-    except AuthError:
-        return [Check("credentials", False, "Jira refused JIRA_EMAIL / JIRA_API_TOKEN (401 on /myself): "
-                                            "check the e-mail, and that the token is not expired or revoked")]
-    except JiraError as exc:
-        return [Check("credentials", False, f"GET /myself failed: {exc.message} (HTTP {exc.status or 'none'})")]
-    name = user.display_name if user else "an unknown account"
-    return [Check("credentials", True, f"GET /myself answered: the app acts as {name}")]
-
-
-def _check_oauth_client(settings: Settings, strategy, transport: requests.Session) -> list[Check]:
-    present = settings.oauth_client_id and settings.oauth_client_secret
-    checks = [Check(
-        "OAuth client", bool(present),
-        "JIRA_OAUTH_CLIENT_ID and JIRA_OAUTH_CLIENT_SECRET are set" if present
-        else "JIRA_OAUTH_CLIENT_ID and JIRA_OAUTH_CLIENT_SECRET must both be set",
-    )]
-    problem = redirect_uri_problem(settings.oauth_redirect_uri)
-    checks.append(Check("redirect URI", problem is None, problem or f"{settings.oauth_redirect_uri} is consistent"))
-    return checks
-
-
-def redirect_uri_problem(uri: str) -> str | None:
-    """Return what is wrong with an OAuth redirect URI, or None when it is absolute, https and ends right."""
-    parts = urlsplit(uri)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"JIRA_OAUTH_REDIRECT_URI {uri!r} is not an absolute http(s) URL"
-    if parts.scheme != "https" and parts.hostname not in LOCAL_HOSTS:
-        return f"JIRA_OAUTH_REDIRECT_URI {uri!r} must use https (http is allowed only for localhost)"
-    if not parts.path.endswith(CALLBACK_PATH):
-        return f"JIRA_OAUTH_REDIRECT_URI {uri!r} must end with {CALLBACK_PATH}"
-    if parts.query or parts.fragment:
-        return f"JIRA_OAUTH_REDIRECT_URI {uri!r} must not have a query or fragment"
-    return None
-
-
-CREDENTIAL_CHECKS: dict[str, Callable[[Settings, object, requests.Session], list[Check]]] = {
-    "single_user": _check_api_token,
-    "multi_user": _check_oauth_client,
-}
 
 
 class CachedProbe:

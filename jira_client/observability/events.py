@@ -19,6 +19,7 @@ from flask import current_app, g, has_app_context, has_request_context
 from jira_client.observability import metrics
 from jira_client.observability.logs import LOGGER_NAME, pseudonym
 from jira_client.observability.ratelimits import RateLimitSnapshot
+from jira_client.state import app_state
 
 log = logging.getLogger(f"{LOGGER_NAME}.events")
 
@@ -38,8 +39,8 @@ def _signed_in_scope() -> str | None:
     """Return the signed-in person's cache scope, or None outside a request or when signed out."""
     if not has_request_context():
         return None
-    strategy = current_app.extensions.get("auth_strategy")
-    return strategy.cache_scope() if strategy is not None and strategy.is_signed_in() else None
+    strategy = app_state().strategy
+    return strategy.cache_scope() if strategy.is_signed_in() else None
 
 
 def signed_in(account_id: str, site: str | None = None) -> None:

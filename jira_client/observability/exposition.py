@@ -12,9 +12,11 @@ from __future__ import annotations
 import hmac
 import os
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
+
+from jira_client.state import app_state
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -24,7 +26,7 @@ bp = Blueprint("metrics", __name__)
 @bp.get("/metrics")
 def metrics() -> Response:
     """Return every metric in the Prometheus text format."""
-    token = current_app.extensions["settings"].metrics_token
+    token = app_state().settings.metrics_token
     if token and not _bearer_matches(request.headers.get("Authorization", ""), token):
         return Response(
             "A valid metrics token is required.\n", status=401, mimetype="text/plain",

@@ -14,18 +14,18 @@ import re
 import time
 import uuid
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
 
 from jira_client.observability import metrics
 from jira_client.observability.events import user_id
 from jira_client.observability.jira_calls import JiraCallObserver
 from jira_client.observability.logs import LOGGER_NAME
 from jira_client.observability.ratelimits import RateLimitSnapshot, RateLimitStore
+from jira_client.state import app_state, current_strategy
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 UNMATCHED_ROUTE = "(unmatched)"
-RATE_LIMITS_KEY = "rate_limits"
 
 log = logging.getLogger(f"{LOGGER_NAME}.requests")
 
@@ -45,7 +45,7 @@ def init_request_log(app: Flask) -> None:
 
 def client_options(base_url: str) -> dict:
     """Return the JiraClient keyword arguments that report to this request (observer, request id)."""
-    observer = JiraCallObserver(current_app.extensions.get(RATE_LIMITS_KEY), current_scope(), base_url)
+    observer = JiraCallObserver(app_state().rate_limits, current_scope(), base_url)
     g.jira_observer = observer
     return {"observer": observer, "request_id": g.get("request_id")}
 
@@ -83,14 +83,12 @@ def _finish(response: Response) -> Response:
 
 def current_scope() -> str | None:
     """Return the signed-in person's cache scope (who they are, per site), or None."""
-    strategy = current_app.extensions.get("auth_strategy")
-    if strategy is None or not strategy.is_signed_in():
-        return None
-    return strategy.cache_scope()
+    strategy = current_strategy()
+    return strategy.cache_scope() if strategy.is_signed_in() else None
 
 
 def current_rate_limits() -> RateLimitSnapshot | None:
     """Return what Jira last said about the signed-in person's rate limits (for templates)."""
     scope = current_scope()
-    store: RateLimitStore | None = current_app.extensions.get(RATE_LIMITS_KEY)
+    store: RateLimitStore | None = app_state().rate_limits
     return store.latest(scope) if scope and store is not None else None

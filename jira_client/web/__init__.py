@@ -1,12 +1,23 @@
-"""The blueprints: auth (by the strategy), projects, issues, comments, editing, workflow, people, admin (setup), health."""
+"""The web layer: one blueprint per feature, whose URL prefix and template folder share its name.
+
+- ``home``: ``/``.  ``projects``: ``/projects/...`` (list, one project, creating an issue).
+- ``issues``: ``/issues/<key>/...`` (the page, edit, workflow, comments).  ``search``: ``/search``.
+- ``admin``: ``/setup``.  ``health``: ``/healthz`` and ``/readyz``.  The sign-in pages belong to
+  the auth strategy that needs them (``auth/oauth_views.py``).
+
+Beside them: ``jira`` (this request's JiraClient, ``login_required``), ``viewer`` (who is here),
+``errors`` (every failure as a page), ``lists`` (JQL and paging), ``people`` (@mention search),
+``converters`` (checked path parts), ``templating`` (filters) and ``forms/`` (the form machinery).
+"""
 
 from flask import Flask
 
-from jira_client.web import admin, comments, editing, health, issues, once, people, projects, workflow
+from jira_client.web import admin, health, home, issues, projects, search
 from jira_client.web.converters import CONVERTERS
+from jira_client.web.forms import once
 from jira_client.web.templating import init_templating
 
-BLUEPRINTS = (projects.bp, issues.bp, comments.bp, editing.bp, workflow.bp, people.bp, admin.bp, health.bp)
+BLUEPRINTS = (home.bp, projects.bp, issues.bp, search.bp, admin.bp, health.bp)
 
 
 def register_blueprints(app: Flask) -> None:

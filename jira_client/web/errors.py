@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from jira_client.api import errors as jira_errors
 from jira_client.sessions import STORE_ERRORS, SessionStoreUnavailable
+from jira_client.state import current_strategy
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +78,8 @@ def _jira_error(error: jira_errors.JiraError):
 
 def _strategy_handles(error):
     """Let the auth strategy answer an AuthError itself (multi_user sends people to sign in)."""
-    from jira_client.web.jira import current_strategy
-
-    handler = getattr(current_strategy(), "handle_auth_error", None)
-    if isinstance(error, jira_errors.AuthError) and handler is not None:
-        return handler(error)
+    if isinstance(error, jira_errors.AuthError):
+        return current_strategy().handle_auth_error(error)
     return None
 
 

@@ -12,13 +12,11 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app
 
 from jira_client.api.transport import get_transport
-from jira_client.observability.checks import (
-    CachedProbe, check_reachable, check_session_store, probe_target, redis_probe_for,
-)
+from jira_client.observability.checks import CachedProbe, check_reachable, check_session_store, redis_probe_for
+from jira_client.state import app_state
 
 bp = Blueprint("health", __name__)
 JIRA_PROBE_SECONDS = 30.0
-PROBE_KEY = "readiness_probes"
 
 
 @bp.get("/healthz")
@@ -48,12 +46,12 @@ def readyz():
 
 def _probes(app: Flask) -> dict:
     """Return this app's cached probes, created on first use."""
-    if PROBE_KEY not in app.extensions:
-        settings = app.extensions["settings"]
-        name, url = probe_target(settings, app.extensions["auth_strategy"])
+    state = app_state(app)
+    if state.probes is None:
+        name, url = state.strategy.reachability_target()
         probes: dict = {"jira": CachedProbe(lambda: check_reachable(url, get_transport(), name), JIRA_PROBE_SECONDS)}
         client = getattr(app.session_interface, "client", None)
         if client is not None and hasattr(client, "connection_pool"):
             probes["redis"] = redis_probe_for(client)
-        app.extensions[PROBE_KEY] = probes
-    return app.extensions[PROBE_KEY]
+        state.probes = probes
+    return state.probes

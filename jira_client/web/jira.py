@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import current_app, g, request
+from flask import g, request
 
 from jira_client.api.client import JiraClient
 from jira_client.api.transport import get_transport
 from jira_client.observability import client_options
-
-
-def current_strategy():
-    """Return the active auth strategy (chosen once, by APP_MODE, in the app factory)."""
-    return current_app.extensions["auth_strategy"]
+from jira_client.state import app_state, current_strategy
 
 
 def get_jira() -> JiraClient:
     """Return this request's JiraClient, built on first use and kept on ``g``."""
     if "jira" not in g:
         base_url, auth = current_strategy().jira_connection()
-        options = current_app.extensions["jira_client_options"]
-        g.jira = JiraClient(get_transport(), base_url, auth, **options, **client_options(base_url))
+        g.jira = JiraClient(get_transport(), base_url, auth, **app_state().client_options, **client_options(base_url))
     return g.jira
 
 

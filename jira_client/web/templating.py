@@ -1,4 +1,5 @@
-"""Template filters: ADF to safe HTML (through adf.py only), dates, status colours."""
+"""Template filters and globals: ADF to safe HTML (through the adf package only), dates, status
+colours, and who is here (for the header and the comment controls)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime, timezone
 from flask import Flask
 
 from jira_client.api import adf
+from jira_client.web import viewer
 
 STATUS_CLASSES = {"new": "status-new", "indeterminate": "status-progress", "done": "status-done"}
 
@@ -36,5 +38,6 @@ def status_class(category: str | None) -> str:
 
 
 def init_templating(app: Flask) -> None:
-    """Register the filters on ``app``."""
+    """Register the filters and globals on ``app``."""
     app.jinja_env.filters.update(adf=adf.to_html, when=when, ago=ago, status_class=status_class)
+    app.add_template_global(viewer.known_account_id, "viewer_account_id")  # comment controls on the issue page

@@ -1,8 +1,8 @@
 """Who the current person is in Jira (their account id), known without an extra call when possible.
 
 The issue page must stay one call to Jira, so it only uses an id already known: from the auth
-strategy when it offers ``account_id()`` (multi_user knows it since sign-in), or from the app's
-cache keyed by ``cache_scope()``, which names whose credentials are in use (single_user: the one
+strategy's ``account_id()`` (multi_user knows it since sign-in), or from the app's cache
+(``AppState.viewer_accounts``) keyed by ``cache_scope()``, which names whose credentials are in use (single_user: the one
 shared account, so what one request learns serves every session of the process). The cache is
 filled for free when a write returns its author (a new comment), and by one ``myself`` call from
 pages that call Jira anyway (the write forms) or that need the id (assign to me).
@@ -10,23 +10,18 @@ pages that call Jira anyway (the write forms) or that need the id (assign to me)
 
 from __future__ import annotations
 
-from flask import current_app
-
 from jira_client.api.errors import JiraError
 from jira_client.api.models import User
-from jira_client.web.jira import current_strategy, get_jira
+from jira_client.state import app_state, current_strategy
+from jira_client.web.jira import get_jira
 
-EXTENSION_KEY = "viewer_accounts"
 MAX_KNOWN = 10_000
 
 
 def known_account_id() -> str:
     """Return the person's account id if it is known without calling Jira, else ""."""
     strategy = current_strategy()
-    from_strategy = getattr(strategy, "account_id", None)
-    if callable(from_strategy) and from_strategy():
-        return from_strategy()
-    return _known().get(strategy.cache_scope(), "")
+    return strategy.account_id() or _known().get(strategy.cache_scope(), "")
 
 
 def account_id() -> str:
@@ -57,4 +52,4 @@ def remember(user: User | None) -> None:
 
 def _known() -> dict[str, str]:
     """Return this app's cache: credentials scope -> account id."""
-    return current_app.extensions.setdefault(EXTENSION_KEY, {})
+    return app_state().viewer_accounts

@@ -19,6 +19,7 @@ import requests
 from werkzeug.serving import make_server
 
 from tests.conftest import make_app
+from jira_client.state import app_state
 
 REDIRECT_URI = "http://localhost:5000/auth/callback"  # registered for the sandbox's client
 IN_CI = os.environ.get("CI") == "true"
@@ -70,7 +71,7 @@ def sign_in(client, user: str, next_path: str = "/projects", site: str | None = 
 
 def sandbox_info(app) -> dict:
     """Return the sandbox's /_sandbox/info for the sandbox ``app`` points at."""
-    base = app.extensions["settings"].atlassian_auth_url
+    base = app_state(app).settings.atlassian_auth_url
     return requests.get(f"{base}/_sandbox/info", timeout=10).json()
 
 
@@ -94,14 +95,14 @@ def session_record(app, client):
     """Return (record id, decrypted TokenRecord) of the client's signed-in session."""
     with client.session_transaction() as sess:
         record_id = sess["auth"]["record"]
-    return record_id, app.extensions["token_store"].load(record_id)
+    return record_id, app_state(app).token_store.load(record_id)
 
 
 def rewrite_record(app, client, **changes) -> str:
     """Store the session's token record with ``changes`` as its next version; return the record id."""
     record_id, record = session_record(app, client)
     changed = dataclasses.replace(record, **changes, version=record.version + 1)
-    assert app.extensions["token_store"].replace(record_id, changed, record.version)
+    assert app_state(app).token_store.replace(record_id, changed, record.version)
     return record_id
 
 

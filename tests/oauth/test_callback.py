@@ -14,7 +14,8 @@ import pytest
 import requests
 import responses
 
-from jira_client.auth import oauth
+from jira_client.auth import atlassian
+from jira_client.state import app_state
 from tests.oauth.conftest import (
     authorize, make_oauth_app, oauth_stats, sign_in, start_sign_in, token_calls,
 )
@@ -161,7 +162,7 @@ def test_the_code_exchange_sends_json_with_the_secret_pkce_and_a_timeout(tmp_pat
         ])
         client.get("/auth/callback?" + urlencode({"code": "the-code", "state": authorize["state"]}))
         verifier = json.loads(mock.calls[0].request.body)["code_verifier"]
-    assert seen["timeout"] == oauth.TIMEOUT
+    assert seen["timeout"] == atlassian.TIMEOUT
     assert 43 <= len(verifier) <= 128 and re.fullmatch(r"[A-Za-z0-9._~-]+", verifier)
     digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     assert digest == authorize["code_challenge"]
@@ -170,12 +171,12 @@ def test_the_code_exchange_sends_json_with_the_secret_pkce_and_a_timeout(tmp_pat
 def test_token_endpoint_errors_map_to_jira_errors():
     from jira_client.api.errors import AuthError, BadResponse, RateLimited, TransportError
 
-    assert isinstance(oauth.as_jira_error(oauth.TokenEndpointError(403, "invalid_grant")), AuthError)
-    assert isinstance(oauth.as_jira_error(oauth.TokenEndpointError(429, "invalid_response")), RateLimited)
-    assert isinstance(oauth.as_jira_error(oauth.TokenEndpointError(503, "invalid_response")), BadResponse)
-    assert isinstance(oauth.as_jira_error(oauth.TokenEndpointError(403, "invalid_response")), BadResponse)
-    assert oauth.as_jira_error(requests.Timeout()).timed_out
-    assert isinstance(oauth.as_jira_error(requests.ConnectionError()), TransportError)
+    assert isinstance(atlassian.as_jira_error(atlassian.TokenEndpointError(403, "invalid_grant")), AuthError)
+    assert isinstance(atlassian.as_jira_error(atlassian.TokenEndpointError(429, "invalid_response")), RateLimited)
+    assert isinstance(atlassian.as_jira_error(atlassian.TokenEndpointError(503, "invalid_response")), BadResponse)
+    assert isinstance(atlassian.as_jira_error(atlassian.TokenEndpointError(403, "invalid_response")), BadResponse)
+    assert atlassian.as_jira_error(requests.Timeout()).timed_out
+    assert isinstance(atlassian.as_jira_error(requests.ConnectionError()), TransportError)
 
 
 def test_the_sign_in_survives_a_second_sign_in_by_the_same_browser(tmp_path, sandbox):
@@ -187,7 +188,7 @@ def test_the_sign_in_survives_a_second_sign_in_by_the_same_browser(tmp_path, san
     sign_in(client, "bob")
     with client.session_transaction() as sess:
         second = sess["auth"]["record"]
-    assert first != second and app.extensions["token_store"].load(first) is None
+    assert first != second and app_state(app).token_store.load(first) is None
     assert client.get("/projects").status_code == 200
 
 

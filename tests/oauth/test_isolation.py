@@ -10,6 +10,7 @@ import pytest
 from cachelib.file import FileSystemCache
 
 from tests.oauth.conftest import make_oauth_app, oauth_stats, sandbox_fault, session_record, sign_in
+from jira_client.state import app_state
 
 
 def test_bob_never_sees_alices_projects_or_issues(tmp_path, sandbox):
@@ -44,7 +45,7 @@ def test_cache_scope_is_per_person_and_site(tmp_path, sandbox):
 
         with alice.session_transaction() as sess:
             session.update(sess)
-        assert app.extensions["auth_strategy"].cache_scope() == scopes[0]
+        assert app_state(app).strategy.cache_scope() == scopes[0]
     assert scopes[0] != scopes[1]
 
 

@@ -11,6 +11,7 @@ import requests
 from sandbox.directory import USERS
 from tests.oauth.conftest import make_oauth_app, oauth_settings, sign_in
 from tests.conftest import make_app
+from jira_client.state import app_state
 
 ADMIN = next(user for user in USERS if user["admin"])
 PAGES = ["/projects", "/projects/ACME", "/issues/ACME-1", "/search?jql=project%20%3D%20ACME"]
@@ -110,21 +111,22 @@ def test_the_admin_form_needs_csrf(tmp_path, sandbox):
 
 
 def test_multi_user_without_an_oauth_client_uses_the_sandbox_identity_service(tmp_path):
-    from web_app import create_app, with_sandbox
+    from sandbox.launch import start_for_app
+    from web_app import create_app
 
-    env = with_sandbox({"APP_MODE": "multi_user", "TESTING": "1", "SECRET_KEY": "x" * 40}, port=0)
+    running, env = start_for_app({"APP_MODE": "multi_user", "TESTING": "1", "SECRET_KEY": "x" * 40}, port=0)
     try:
         settings = oauth_settings(env["SANDBOX_URL"])
         assert env["JIRA_OAUTH_CLIENT_ID"] == settings["JIRA_OAUTH_CLIENT_ID"]
         app = create_app({**env, "SESSION_TYPE": "cachelib", "INSTANCE_PATH": str(tmp_path), "WTF_CSRF_ENABLED": False,
                           "SESSION_CACHELIB": __import__("cachelib").SimpleCache()})
-        assert app.extensions["auth_strategy"].mode == "multi_user"
+        assert app_state(app).strategy.mode == "multi_user"
         location = app.test_client().post("/login/start", data={"next": "/"}).headers["Location"]
         assert location.startswith(f"{env['SANDBOX_URL']}/authorize?")
         answer = requests.get(location + "&login_hint=bob&sandbox_auto_approve=1", allow_redirects=False, timeout=10)
         assert answer.headers["Location"].startswith("http://localhost:5000/auth/callback?code=")
     finally:
-        requests.post(f"{env['SANDBOX_URL']}/_sandbox/reset", timeout=10)
+        running.stop()
 
 
 def test_own_comments_offer_edit_and_delete_from_the_first_visit(sandbox, tmp_path):

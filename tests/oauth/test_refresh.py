@@ -16,6 +16,7 @@ import pytest
 import requests
 from cachelib.file import FileSystemCache
 
+from jira_client.state import app_state
 from tests.conftest import comment_form
 from tests.oauth.conftest import (
     authorize, make_oauth_app, oauth_settings, oauth_stats, rewrite_record, sandbox_fault, session_record, sign_in,
@@ -50,7 +51,7 @@ def _single_flight(app, sandbox, live_server) -> None:
     print(f"\nrefreshes under {CONCURRENCY} concurrent requests: {refreshes}")
     assert statuses == [200] * CONCURRENCY
     assert refreshes == 1 and oauth_stats(sandbox)["reuse_rejections"] == 0
-    after = app.extensions["token_store"].load(record_id)
+    after = app_state(app).token_store.load(record_id)
     assert after.version == before.version + 1 and after.refresh_token != before.refresh_token
 
 
@@ -116,7 +117,7 @@ def test_a_slow_request_never_writes_back_an_older_pair(tmp_path, sandbox):
     app = make_oauth_app(tmp_path, sandbox.url)
     client = app.test_client()
     sign_in(client, "bob")
-    store = app.extensions["token_store"]
+    store = app_state(app).token_store
     record_id, slow_view = session_record(app, client)  # the slow request read version 1
     sandbox_fault(sandbox, expire_access_tokens=True)
     assert client.get("/projects").status_code == 200  # a fast request rotates: version 2
@@ -139,7 +140,7 @@ def test_a_revoked_grant_sends_the_person_to_sign_in_and_keeps_the_comment_draft
     sandbox_fault(sandbox, revoke_grant="bob")
     response = client.post("/issues/OPS-1/comments", data=form)
     assert response.status_code == 302 and response.headers["Location"] == "/login?next=/issues/OPS-1"
-    assert app.extensions["token_store"].load(record_id) is None
+    assert app_state(app).token_store.load(record_id) is None
     login = client.get(response.headers["Location"])
     assert b"sign-in has ended" in login.data
     back = sign_in(client, "bob", next_path="/issues/OPS-1")
@@ -177,7 +178,7 @@ def test_an_unavailable_token_endpoint_keeps_the_sign_in(tmp_path, sandbox):
     sandbox_fault(sandbox, expire_access_tokens=True)
     requests.post(f"{sandbox.url}/_sandbox/faults", json={"faults": [{"path": "^/oauth/token$", "status": 503, "count": 1}]}, timeout=10)
     assert client.get("/projects").status_code == 502
-    assert app.extensions["token_store"].load(record_id) == record
+    assert app_state(app).token_store.load(record_id) == record
     assert client.get("/projects").status_code == 200
     assert oauth_stats(sandbox)["refreshes"] == 1
 

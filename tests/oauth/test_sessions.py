@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from jira_client.auth.oauth import safe_next
+from jira_client.auth.session_data import safe_next
 from tests.oauth.conftest import make_oauth_app, rewrite_record, session_record, sign_in, start_sign_in
+from jira_client.state import app_state
 
 COOKIE = "session"
 
@@ -51,7 +52,7 @@ def test_logout_deletes_session_and_tokens_and_the_old_cookie_is_anonymous(tmp_p
     assert client.get("/logout").status_code == 405
     response = client.post("/logout")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
-    assert app.extensions["token_store"].load(record_id) is None
+    assert app_state(app).token_store.load(record_id) is None
     assert app.config["SESSION_CACHELIB"].get(f"session:{sid}") is None
     assert _anonymous(app, sid)
     assert b"You are signed out" in client.get(response.headers["Location"]).data
@@ -80,7 +81,7 @@ def test_a_request_in_flight_during_logout_cannot_resurrect_the_sign_in(tmp_path
     client = app.test_client()
     sign_in(client, "bob")
     sid = _sid(client)
-    cache, store = app.config["SESSION_CACHELIB"], app.extensions["token_store"]
+    cache, store = app.config["SESSION_CACHELIB"], app_state(app).token_store
     in_flight_session = cache.get(f"session:{sid}")  # what a slow request loaded before logout
     record_id, in_flight_record = session_record(app, client)
     client.post("/logout")
@@ -131,7 +132,7 @@ def test_a_token_store_hiccup_is_a_503_page_not_a_500(tmp_path, sandbox, monkeyp
     def unreachable(record_id):
         raise redis.exceptions.TimeoutError("Timeout reading from socket")
 
-    monkeypatch.setattr(app.extensions["token_store"], "load", unreachable)
+    monkeypatch.setattr(app_state(app).token_store, "load", unreachable)
     response = client.get("/projects")
     assert response.status_code == 503 and b"session store" in response.data
 
@@ -143,7 +144,7 @@ def test_a_record_without_a_refresh_token_ends_the_sign_in_cleanly(tmp_path, san
     record_id = rewrite_record(app, client, refresh_token="", expires_at=0)
     response = client.get("/projects")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
-    assert app.extensions["token_store"].load(record_id) is None
+    assert app_state(app).token_store.load(record_id) is None
 
 
 def test_an_idle_timeout_deletes_the_token_record_too(tmp_path, sandbox, monkeypatch):
@@ -156,4 +157,4 @@ def test_an_idle_timeout_deletes_the_token_record_too(tmp_path, sandbox, monkeyp
     later = security._now() + 31 * 60
     monkeypatch.setattr(security, "_now", lambda: later)
     assert client.get("/projects").status_code == 302
-    assert app.extensions["token_store"].load(record_id) is None
+    assert app_state(app).token_store.load(record_id) is None

@@ -10,6 +10,7 @@ from jira_client.observability import events
 from jira_client.observability.jira_calls import JiraCallObserver, operation_name
 from tests.conftest import make_app
 from tests.ops.conftest import metric
+from jira_client.state import app_state
 
 PROJECTS = {"values": [], "isLast": True, "startAt": 0, "maxResults": 50, "total": 0}
 
@@ -46,7 +47,7 @@ def test_jira_calls_are_counted_by_operation_and_status(sandbox_app, sandbox):
 def test_a_429_and_the_wait_it_asks_for_are_counted(tmp_path, jira_http):
     app = make_app(tmp_path)
     slept: list[float] = []
-    app.extensions["jira_client_options"]["sleep"] = slept.append  # no real waiting in tests
+    app_state(app).client_options["sleep"] = slept.append  # no real waiting in tests
     url = "https://jira.test/rest/api/3/project/search"
     jira_http.get(url, status=429, json={"errorMessages": ["Rate limited."]},
                   headers={"Retry-After": "2", "RateLimit-Reason": "jira-burst-based"})

@@ -7,7 +7,7 @@ import logging
 from flask import render_template
 
 from jira_client.observability.ratelimits import RateLimitStore, snapshot_from
-from jira_client.observability.request_log import RATE_LIMITS_KEY
+from jira_client.state import app_state
 
 PROJECTS = {"values": [], "isLast": True, "startAt": 0, "maxResults": 50, "total": 0}
 URL = "https://jira.test/rest/api/3/project/search"
@@ -25,7 +25,7 @@ def test_every_header_is_recorded_for_the_user_and_site(app, client, jira_http, 
     with caplog.at_level(logging.WARNING, logger="jira_client"):
         client.get("/projects")
 
-    snapshot = app.extensions[RATE_LIMITS_KEY].latest("shared", "https://jira.test")
+    snapshot = app_state(app).rate_limits.latest("shared", "https://jira.test")
     assert dict(snapshot.rows()) == QUOTA_HEADERS
     assert snapshot.near_limit and not snapshot.limited
     (warning,) = [r for r in caplog.records if r.getMessage() == "rate_limit_near"]
@@ -33,7 +33,7 @@ def test_every_header_is_recorded_for_the_user_and_site(app, client, jira_http, 
 
 
 def test_a_429_is_recorded_and_logged_as_rate_limited(app, client, jira_http, caplog):
-    app.extensions["jira_client_options"]["sleep"] = lambda seconds: None
+    app_state(app).client_options["sleep"] = lambda seconds: None
     jira_http.get(URL, status=429, json={"errorMessages": ["Slow down."]},
                   headers={"Retry-After": "1", "RateLimit-Reason": "jira-burst-based"})
     jira_http.get(URL, json=PROJECTS)
@@ -41,7 +41,7 @@ def test_a_429_is_recorded_and_logged_as_rate_limited(app, client, jira_http, ca
     with caplog.at_level(logging.WARNING, logger="jira_client"):
         assert client.get("/projects").status_code == 200
 
-    snapshot = app.extensions[RATE_LIMITS_KEY].latest("shared")
+    snapshot = app_state(app).rate_limits.latest("shared")
     assert snapshot.limited and snapshot.headers["retry_after"] == "1"
     assert [r.getMessage() for r in caplog.records].count("rate_limited") == 1
 
@@ -49,7 +49,7 @@ def test_a_429_is_recorded_and_logged_as_rate_limited(app, client, jira_http, ca
 def test_answers_without_rate_limit_headers_change_nothing(app, client, jira_http):
     jira_http.get(URL, json=PROJECTS)
     client.get("/projects")
-    assert len(app.extensions[RATE_LIMITS_KEY]) == 0
+    assert len(app_state(app).rate_limits) == 0
 
 
 def test_the_store_is_bounded_and_keeps_the_most_recent():
@@ -71,12 +71,12 @@ def test_the_partial_shows_the_latest_headers(app, client, jira_http):
     client.get("/projects")
 
     with app.test_request_context("/account"):
-        html = render_template("ops/ratelimits.html")
+        html = render_template("_ratelimits.html")
     assert "X-RateLimit-Remaining" in html and "40" in html and "close to Jira" in html
     assert "&#34;tenant-app-quota&#34;;q=65000" in html  # escaped like every Jira value
 
 
 def test_the_partial_says_when_nothing_was_reported(app):
     with app.test_request_context("/account"):
-        html = render_template("ops/ratelimits.html")
+        html = render_template("_ratelimits.html")
     assert "has not reported any rate limits" in html

@@ -11,7 +11,7 @@ import pytest
 from jira_client.settings import PURPOSE
 from tests.production.conftest import ROOT
 
-LOCAL_ONLY = {"HOST", "PORT", "JIRA_SANDBOX", "SANDBOX_PORT", "WEB_CONCURRENCY", "REDIS_URL", "TRUST_FORWARDED_HOST"}
+LOCAL_ONLY = {"HOST", "PORT", "JIRA_SANDBOX", "SANDBOX_PORT", "WEB_CONCURRENCY", "REDIS_URL", "TRUST_FORWARDED_HOST", "INSTANCE_PATH"}
 
 
 def dockerfile_instructions() -> list[tuple[str, str]]:
@@ -121,3 +121,13 @@ def test_the_deployment_guide_covers_every_setting_and_step():
                  "git push heroku main", "heroku config:set", "docker build", "systemctl", "APP_MODE=multi_user make run",
                  "Distribution", "REDIS_TLS_VERIFY"):
         assert step in guide, step
+
+
+def test_env_example_lists_every_variable_the_settings_name():
+    from jira_client.settings import VARIABLES
+
+    set_by_platforms = {"DYNO", "SANDBOX_URL", "GUNICORN_CMD_ARGS"}  # Heroku, the sandbox launcher, the operator's shell
+    listed = env_example_names(ROOT / ".env.example")
+
+    assert {v.name for v in VARIABLES} - set_by_platforms <= listed
+    assert listed <= {v.name for v in VARIABLES}

@@ -11,6 +11,7 @@ from jira_client.api.client import JiraClient
 from jira_client.api.transport import create_transport
 from tests.conftest import make_app
 from tests.production.conftest import ROOT, VENV_BIN, base_env
+from jira_client.state import app_state
 
 CONFIG = ROOT / "gunicorn.conf.py"
 HEROKU_ROUTER_TIMEOUT = 30
@@ -57,7 +58,7 @@ def test_timeouts_fit_herokus_router(monkeypatch):
 def test_a_page_with_every_retry_fits_inside_the_gunicorn_timeout(monkeypatch, tmp_path):
     """Every client's calls share one time budget (tests/unit/test_client.py shows it holds)."""
     config = load_config(monkeypatch)
-    client = JiraClient(create_transport(), "https://jira.test", **make_app(tmp_path).extensions["jira_client_options"])
+    client = JiraClient(create_transport(), "https://jira.test", **app_state(make_app(tmp_path)).client_options)
 
     assert client.deadline - client.clock() < config["timeout"] - 3  # room to render the page
 

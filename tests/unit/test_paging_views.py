@@ -8,7 +8,7 @@ import re
 import pytest
 from responses import matchers
 
-from jira_client.web.listing import MAX_PAGES
+from jira_client.web.lists import MAX_PAGES
 from tests.conftest import form_token
 from tests.unit.test_views import API, ISSUE, issues_page
 
@@ -123,7 +123,7 @@ def test_going_back_keeps_the_tokens_of_later_pages(client, jira_http):
 def test_no_next_link_past_the_last_page_remembered(client, jira_http):
     jql = 'project = "ACME" ORDER BY created DESC'
     with client.session_transaction() as session:
-        from jira_client.web.listing import _listing_id
+        from jira_client.web.lists import _listing_id
 
         session["page_tokens"] = {_listing_id(jql): [f"t{n}" for n in range(MAX_PAGES - 1)]}
         session["counts"] = {_listing_id(jql): [1, 2**31]}

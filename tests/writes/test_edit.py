@@ -6,7 +6,8 @@ import requests
 import responses
 from responses import matchers
 
-from jira_client.api import adf, rich_text
+from jira_client.api import adf
+from jira_client.web.forms import rich_text
 from tests.conftest import make_app
 from tests.integration.conftest import reset_stats, sandbox_admin
 from tests.writes.conftest import admin_get, admin_put, form_data, page, writes

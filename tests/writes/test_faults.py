@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import form_token
 from tests.integration.conftest import jira_calls, reset_stats, set_faults
 from tests.writes.conftest import admin_get, form_data, make_writer, page, titled, writes
+from jira_client.state import app_state
 
 BOB = "712020:00000000-0000-4000-8000-000000000b0b|Bob Brown"
 
@@ -89,7 +90,7 @@ def eventually(check, seconds: float = 5.0) -> bool:
 @pytest.mark.parametrize("mode", ["single_user", "multi_user"])
 def test_a_create_that_stalls_past_the_timeout_is_never_duplicated(sandbox, tmp_path, mode):
     writer = make_writer(mode, sandbox, tmp_path)
-    writer.app.extensions["jira_client_options"]["timeout"] = (2.0, 0.5)
+    app_state(writer.app).client_options["timeout"] = (2.0, 0.5)
     action = "/projects/OPS/issues/new?type=10001"
     data = {**form_data(page(writer.client, action), action), "summary": "Stalled create"}
     set_faults(sandbox, {"path": r"/rest/api/3/issue$", "method": "POST", "stall_seconds": 30})
@@ -106,7 +107,7 @@ def test_a_create_that_stalls_past_the_timeout_is_never_duplicated(sandbox, tmp_
 
 
 def test_a_comment_that_stalls_past_the_timeout_is_never_duplicated(single, sandbox):
-    single.app.extensions["jira_client_options"]["timeout"] = (2.0, 0.5)
+    app_state(single.app).client_options["timeout"] = (2.0, 0.5)
     html = page(single.client, "/issues/OPS-22")
     before = admin_get(sandbox, "issue/OPS-22/comment")["total"]
     data = {"once": form_token(html, "/issues/OPS-22/comments"), "body": "Stalled comment"}

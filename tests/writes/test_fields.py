@@ -1,10 +1,11 @@
-"""fields.py: which input each Jira field gets, and values in both directions (no network)."""
+"""jira_fields.py: which input each Jira field gets, and values in both directions (no network)."""
 
 from __future__ import annotations
 
 import pytest
 
-from jira_client.api import adf, fields
+from jira_client.api import adf
+from jira_client.web.forms import jira_fields
 from jira_client.api.models import Choice, FieldMeta
 from tests.conftest import recorded_body
 
@@ -19,24 +20,24 @@ def meta(type_: str, *, items: str = "", system: str = "", custom: str = "", all
 
 
 KINDS = [
-    (meta("string", system="summary"), fields.TEXT),
-    (meta("string", custom=CF + "textfield"), fields.TEXT),
-    (meta("string", system="description"), fields.RICH),
-    (meta("string", system="environment"), fields.RICH),
-    (meta("string", custom=CF + "textarea"), fields.RICH),
-    (meta("number", custom=CF + "float"), fields.NUMBER),
-    (meta("date", system="duedate"), fields.DATE),
-    (meta("datetime", custom=CF + "datetime"), fields.DATETIME),
-    (meta("priority", system="priority", allowed=OPTIONS), fields.SELECT),
-    (meta("option", custom=CF + "select", allowed=OPTIONS), fields.SELECT),
-    (meta("resolution", system="resolution", allowed=OPTIONS), fields.SELECT),
-    (meta("array", items="option", custom=CF + "multiselect", allowed=OPTIONS), fields.MULTI),
-    (meta("array", items="component", system="components", allowed=OPTIONS), fields.MULTI),
-    (meta("array", items="version", system="fixVersions", allowed=OPTIONS), fields.MULTI),
-    (meta("option-with-child", custom=CF + "cascadingselect", allowed=CASCADE), fields.CASCADE),
-    (meta("array", items="string", system="labels"), fields.LABELS),
-    (meta("user", system="assignee"), fields.USER),
-    (meta("issuelink", system="parent"), fields.PARENT),
+    (meta("string", system="summary"), jira_fields.TEXT),
+    (meta("string", custom=CF + "textfield"), jira_fields.TEXT),
+    (meta("string", system="description"), jira_fields.RICH),
+    (meta("string", system="environment"), jira_fields.RICH),
+    (meta("string", custom=CF + "textarea"), jira_fields.RICH),
+    (meta("number", custom=CF + "float"), jira_fields.NUMBER),
+    (meta("date", system="duedate"), jira_fields.DATE),
+    (meta("datetime", custom=CF + "datetime"), jira_fields.DATETIME),
+    (meta("priority", system="priority", allowed=OPTIONS), jira_fields.SELECT),
+    (meta("option", custom=CF + "select", allowed=OPTIONS), jira_fields.SELECT),
+    (meta("resolution", system="resolution", allowed=OPTIONS), jira_fields.SELECT),
+    (meta("array", items="option", custom=CF + "multiselect", allowed=OPTIONS), jira_fields.MULTI),
+    (meta("array", items="component", system="components", allowed=OPTIONS), jira_fields.MULTI),
+    (meta("array", items="version", system="fixVersions", allowed=OPTIONS), jira_fields.MULTI),
+    (meta("option-with-child", custom=CF + "cascadingselect", allowed=CASCADE), jira_fields.CASCADE),
+    (meta("array", items="string", system="labels"), jira_fields.LABELS),
+    (meta("user", system="assignee"), jira_fields.USER),
+    (meta("issuelink", system="parent"), jira_fields.PARENT),
     (meta("team", custom=CF + "atlassian-team"), None),
     (meta("array", items="user", custom=CF + "multiuserpicker"), None),
     (meta("any", custom="com.atlassian.jira.plugins:devsummarycf"), None),
@@ -48,7 +49,7 @@ KINDS = [
 
 @pytest.mark.parametrize(("field", "kind"), KINDS)
 def test_each_schema_gets_its_input(field, kind):
-    assert fields.kind_of(field) == kind
+    assert jira_fields.kind_of(field) == kind
 
 
 ROUND_TRIPS = [
@@ -69,23 +70,23 @@ ROUND_TRIPS = [
 
 @pytest.mark.parametrize(("field", "value", "form"), ROUND_TRIPS)
 def test_values_go_to_the_form_and_back(field, value, form):
-    assert fields.to_form(field, value) == form
-    assert fields.to_json(field, form) == value
+    assert jira_fields.to_form(field, value) == form
+    assert jira_fields.to_json(field, form) == value
 
 
 def test_rich_text_is_markdown_in_the_form_and_adf_in_jira():
     field = meta("string", system="description")
-    doc = fields.to_json(field, "Some **bold** text")
+    doc = jira_fields.to_json(field, "Some **bold** text")
     assert doc == adf.from_markdown("Some **bold** text")
-    assert fields.to_form(field, doc) == "Some **bold** text"
-    assert fields.is_lossless(field, doc)
+    assert jira_fields.to_form(field, doc) == "Some **bold** text"
+    assert jira_fields.is_lossless(field, doc)
 
 
 def test_a_description_markdown_cannot_carry_is_flagged():
     status = {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [
         {"type": "status", "attrs": {"text": "DONE", "color": "green"}}]}]}
-    assert not fields.is_lossless(meta("string", system="description"), status)
-    assert fields.is_lossless(meta("string", system="summary"), "anything")
+    assert not jira_fields.is_lossless(meta("string", system="description"), status)
+    assert jira_fields.is_lossless(meta("string", system="summary"), "anything")
 
 
 @pytest.mark.parametrize(("field", "raw", "message"), [
@@ -96,53 +97,53 @@ def test_a_description_markdown_cannot_carry_is_flagged():
     (meta("array", items="string", system="labels"), "x" * 256, "at most 255"),
 ])
 def test_bad_input_is_explained(field, raw, message):
-    with pytest.raises(fields.FieldInputError, match=message):
-        fields.to_json(field, raw)
+    with pytest.raises(jira_fields.FieldInputError, match=message):
+        jira_fields.to_json(field, raw)
 
 
 @pytest.mark.parametrize("field", [meta("number"), meta("date"), meta("option", allowed=OPTIONS),
                                    meta("user", system="assignee"), meta("string", system="description")])
 def test_empty_input_means_no_value(field):
-    assert fields.to_json(field, "  ") is None
+    assert jira_fields.to_json(field, "  ") is None
 
 
 def test_several_values_and_labels_are_lists():
-    assert fields.to_json(meta("array", items="option", allowed=OPTIONS), []) == []
-    assert fields.to_json(meta("array", items="string", system="labels"), " b  a b ") == ["b", "a"]
+    assert jira_fields.to_json(meta("array", items="option", allowed=OPTIONS), []) == []
+    assert jira_fields.to_json(meta("array", items="string", system="labels"), " b  a b ") == ["b", "a"]
 
 
 def test_fingerprints_ignore_what_does_not_change_the_value():
     text, labels = meta("string", system="description"), meta("array", items="string", system="labels")
-    assert fields.fingerprint(text, "a\r\nb  \n") == fields.fingerprint(text, "a\nb")
-    assert fields.fingerprint(labels, "b a") == fields.fingerprint(labels, "a  b")
-    assert fields.fingerprint(meta("user", system="assignee"), "id1|Ada") == fields.fingerprint(
+    assert jira_fields.fingerprint(text, "a\r\nb  \n") == jira_fields.fingerprint(text, "a\nb")
+    assert jira_fields.fingerprint(labels, "b a") == jira_fields.fingerprint(labels, "a  b")
+    assert jira_fields.fingerprint(meta("user", system="assignee"), "id1|Ada") == jira_fields.fingerprint(
         meta("user", system="assignee"), "id1|Ada Admin")
-    assert fields.fingerprint(text, "a") != fields.fingerprint(text, "b")
+    assert jira_fields.fingerprint(text, "a") != jira_fields.fingerprint(text, "b")
 
 
 def test_choices_flatten_a_cascade_and_display_uses_labels():
     field = meta("option-with-child", allowed=CASCADE)
-    assert fields.choices(field) == [("10", "EU"), ("10:11", "EU › Dublin"), ("20", "US")]
-    assert fields.display(field, "10:11") == "EU › Dublin"
-    assert fields.display(meta("array", items="option", allowed=OPTIONS), ["1", "2"]) == "Red, Blue"
-    assert fields.display(meta("user", system="assignee"), "id1|Ada") == "Ada"
+    assert jira_fields.choices(field) == [("10", "EU"), ("10:11", "EU › Dublin"), ("20", "US")]
+    assert jira_fields.display(field, "10:11") == "EU › Dublin"
+    assert jira_fields.display(meta("array", items="option", allowed=OPTIONS), ["1", "2"]) == "Red, Blue"
+    assert jira_fields.display(meta("user", system="assignee"), "id1|Ada") == "Ada"
 
 
 def test_a_required_field_we_cannot_edit_blocks_the_form_unless_jira_has_a_default():
     team = meta("team", custom=CF + "atlassian-team", required=True)
-    assert fields.is_required_blocker(team)
-    assert not fields.is_required_blocker(meta("team", required=True, default=True))
-    assert not fields.is_required_blocker(meta("issuetype", system="issuetype", required=True))
+    assert jira_fields.is_required_blocker(team)
+    assert not jira_fields.is_required_blocker(meta("team", required=True, default=True))
+    assert not jira_fields.is_required_blocker(meta("issuetype", system="issuetype", required=True))
 
 
 def test_the_recorded_editmeta_parses_and_sorts_into_kinds():
     from jira_client.api.models import field_metas
 
     metas = {m.id: m for m in field_metas(recorded_body("get-edit-issue-metadata--GET-issue-kan-7-editmeta--200.json")["fields"])}
-    assert fields.kind_of(metas["summary"]) == fields.TEXT
-    assert fields.kind_of(metas["description"]) == fields.RICH
-    assert fields.kind_of(metas["customfield_10021"]) == fields.MULTI  # "Flagged" checkboxes
-    assert fields.kind_of(metas["customfield_10015"]) == fields.DATE
-    assert fields.kind_of(metas["labels"]) == fields.LABELS
-    assert fields.kind_of(metas["customfield_10001"]) is None  # team
-    assert fields.kind_of(metas["issuetype"]) is None
+    assert jira_fields.kind_of(metas["summary"]) == jira_fields.TEXT
+    assert jira_fields.kind_of(metas["description"]) == jira_fields.RICH
+    assert jira_fields.kind_of(metas["customfield_10021"]) == jira_fields.MULTI  # "Flagged" checkboxes
+    assert jira_fields.kind_of(metas["customfield_10015"]) == jira_fields.DATE
+    assert jira_fields.kind_of(metas["labels"]) == jira_fields.LABELS
+    assert jira_fields.kind_of(metas["customfield_10001"]) is None  # team
+    assert jira_fields.kind_of(metas["issuetype"]) is None

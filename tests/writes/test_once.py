@@ -8,8 +8,9 @@ import pytest
 from cachelib import SimpleCache
 
 from jira_client.api.errors import ServerError, TransportError
-from jira_client.web import once
+from jira_client.web.forms import once
 from tests.conftest import make_app, once_token
+from jira_client.state import app_state
 
 
 @pytest.fixture
@@ -110,9 +111,9 @@ def test_only_one_of_many_simultaneous_claims_wins(tmp_path, make_store):
 
 
 def test_the_store_follows_the_session_backend(tmp_path):
-    assert isinstance(make_app(tmp_path).extensions[once.STORE_KEY], once.CacheStore)
+    assert isinstance(app_state(make_app(tmp_path)).once_store, once.CacheStore)
     on_disk = make_app(tmp_path, SESSION_TYPE=None, SESSION_CACHELIB=None)
-    assert isinstance(on_disk.extensions[once.STORE_KEY], once.FileStore)
+    assert isinstance(app_state(on_disk).once_store, once.FileStore)
 
 
 def test_sweeping_old_claims_survives_a_file_that_vanished_meanwhile(tmp_path, monkeypatch):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from jira_client.api import adf, rich_text
+from jira_client.api import adf
+from jira_client.web.forms import rich_text
 
 STATUS = {"type": "paragraph", "content": [{"type": "status", "attrs": {"text": "DONE", "color": "green"}}]}
 PANEL = {"type": "panel", "attrs": {"panelType": "info"}, "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Note"}]}]}

@@ -1,7 +1,8 @@
 """The sign-in pages of multi_user mode: /login, /auth/callback, /sites, /logout, /account.
 
 The flow and its reasons are described in ``oauth.py``; these views only drive it and explain
-failures in plain words. Each failure is counted by reason (``observability.events``).
+failures in plain words. Each failure is counted by reason (``observability.events``). The
+strategy registers this blueprint; the views reach it through ``current_strategy()``.
 """
 
 from __future__ import annotations
@@ -15,11 +16,15 @@ import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client.errors import MismatchingStateError
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
 
 from jira_client.api.errors import AuthError, JiraError
-from jira_client.auth.oauth import ADMIN_KEY, AUTH_KEY, NEXT_KEY, OAuthStrategy, as_jira_error, safe_next
+from jira_client.auth.atlassian import as_jira_error
+from jira_client.auth.session_data import ADMIN_KEY, AUTH_KEY, NEXT_KEY, safe_next
 from jira_client.auth.tokens import TokenRecord
 from jira_client.observability import events
+from jira_client.state import current_strategy
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +36,19 @@ def _error_code(value: str) -> str:
     return value if re.fullmatch(r"[a-z_]{1,40}", value) else ""
 
 
-def current_oauth() -> OAuthStrategy:
-    """Return the app's OAuth strategy (the auth blueprint exists only in multi_user mode)."""
-    return current_app.extensions["auth_strategy"]
+class SignInForm(FlaskForm):
+    """The "Sign in with Atlassian" button: where to go back to (CSRF comes from ``csrf_field()``)."""
+
+    class Meta:
+        csrf = False  # CSRFProtect checks every post; templates emit the token with ``csrf_field()``
+
+    next = HiddenField()
+
+
+class SiteForm(SignInForm):
+    """Choose one of the grant's sites (each site is a submit button named ``site``, never an input)."""
+
+    site = StringField()
 
 
 def _failure(status: int, title: str, message: str, detail: str = "", reason: str = "other"):
@@ -45,25 +60,26 @@ def _failure(status: int, title: str, message: str, detail: str = "", reason: st
 @bp.get("/login")
 def login():
     """The "Sign in with Atlassian" button (also the way to reconnect when signed in)."""
-    strategy = current_oauth()
+    strategy = current_strategy()
+    form = SignInForm(data={"next": safe_next(request.args.get("next"))})
     return render_template(
-        "auth/login.html", next=safe_next(request.args.get("next")), viewer=strategy.viewer(),
-        signed_out=request.args.get("signed_out") == "1",
+        "auth/login.html", form=form, viewer=strategy.viewer(), signed_out=request.args.get("signed_out") == "1",
     )
 
 
 @bp.post("/login/start")
 def start():
     """Remember where to go back to and send the browser to Atlassian's consent page."""
-    session[NEXT_KEY] = safe_next(request.form.get("next"))
-    strategy = current_oauth()
+    form = SignInForm()
+    session[NEXT_KEY] = safe_next(form.next.data)
+    strategy = current_strategy()
     return strategy.client.authorize_redirect(redirect_uri=strategy.settings.oauth_redirect_uri)
 
 
 @bp.get("/auth/callback")
 def callback():
     """Finish sign-in: error param first, then state, code exchange, sites, a new session id."""
-    strategy = current_oauth()
+    strategy = current_strategy()
     if request.args.get("error"):
         strategy.client.framework.clear_state_data(session, request.args.get("state"))
         cancelled = request.args["error"] == "access_denied"
@@ -103,7 +119,7 @@ def callback():
     return _complete_sign_in(strategy, token, sites)
 
 
-def _complete_sign_in(strategy: OAuthStrategy, token: Mapping, sites: list[dict]):
+def _complete_sign_in(strategy, token: Mapping, sites: list[dict]):
     """Store the record, give the session a new id, then pick the site (or ask which)."""
     next_path = safe_next(session.pop(NEXT_KEY, None))
     strategy.forget_tokens()
@@ -126,25 +142,28 @@ def _complete_sign_in(strategy: OAuthStrategy, token: Mapping, sites: list[dict]
 @bp.route("/sites", methods=["GET", "POST"])
 def sites():
     """Choose the Jira site to work on, among those the grant reaches."""
-    strategy = current_oauth()
+    strategy = current_strategy()
     info = session.get(AUTH_KEY)
-    next_path = safe_next(request.values.get("next"))
+    form = SiteForm(formdata=request.form if request.method == "POST" else None,
+                    data={"next": request.args.get("next")})
+    next_path = safe_next(form.next.data)
+    form.next.data = next_path
     if not isinstance(info, dict) or strategy.current_record() is None:
         return strategy.login_redirect(next_path)
+    page = {"form": form, "sites": info["sites"], "current": info.get("site")}
     if request.method == "POST":
-        chosen = next((site for site in info["sites"] if site["id"] == request.form.get("site")), None)
+        chosen = next((site for site in info["sites"] if site["id"] == form.site.data), None)
         if chosen is None:
-            return render_template("auth/sites.html", sites=info["sites"], current=info.get("site"), next=next_path,
-                                   error="Choose one of your sites."), 400
+            return render_template("auth/sites.html", error="Choose one of your sites.", **page), 400
         strategy.use_site(chosen)
         return redirect(next_path)
-    return render_template("auth/sites.html", sites=info["sites"], current=info.get("site"), next=next_path, error=None)
+    return render_template("auth/sites.html", error=None, **page)
 
 
 @bp.post("/logout")
 def logout():
     """Delete the token record and the server-side session; the old cookie is anonymous after."""
-    strategy = current_oauth()
+    strategy = current_strategy()
     if strategy.admin_session_active():
         log.warning("Emergency admin session ended")
     events.signed_out((session.get(AUTH_KEY) or {}).get("account_id"))
@@ -156,7 +175,7 @@ def logout():
 @bp.get("/account")
 def account():
     """Who you are, which site, the scopes granted, and when the tokens and the grant run out."""
-    strategy = current_oauth()
+    strategy = current_strategy()
     if not strategy.is_signed_in() or strategy.admin_session_active():
         return strategy.login_redirect(request.path)
     return render_template("auth/account.html", info=session[AUTH_KEY], record=strategy.current_record())

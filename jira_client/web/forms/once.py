@@ -18,7 +18,8 @@ claim then records how it ended:
 - ``unknown``: Jira did not answer in time, so the write may have happened; a repeat is refused
   with a message rather than risk a duplicate.
 
-A repeat that arrives while the first is still running waits a little for its outcome.
+A repeat that arrives while the first is still running waits a little for its outcome. Views
+write through ``submit_once(write, done)``; ``Attempt`` is the context manager beneath it.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ import os
 import secrets
 import threading
 import time
-from dataclasses import replace
-from typing import Protocol
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Protocol
 from urllib.parse import urlsplit
 
 from cachelib.file import FileSystemCache
@@ -37,13 +38,13 @@ from flask import Flask, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from jira_client.api.errors import JiraError, TransportError
+from jira_client.state import app_state, current_strategy
 from jira_client.web.errors import ErrorPage, describe
 
 MAX_AGE = 24 * 3600  # a form left open for a day must be reloaded
 WAIT_SECONDS = 15.0  # how long a repeat waits for the first attempt (longer than a Jira timeout)
 POLL_SECONDS = 0.05
 PENDING, FAILED, UNKNOWN, DONE = "pending", "failed", "unknown", "done:"
-STORE_KEY = "once_store"
 MAYBE_SAVED_HINT = ("Jira may have saved it even so. Check before sending again: the form below still holds "
                     "what you typed.")
 
@@ -159,7 +160,7 @@ def init_app(app: Flask) -> None:
         store = FileStore(os.path.join(app.instance_path, "once"))
     else:
         store = CacheStore(cache)
-    app.extensions[STORE_KEY] = store
+    app_state(app).once_store = store
     app.add_template_global(token, "once_token")
 
 
@@ -204,6 +205,31 @@ class Attempt:
     def __exit__(self, kind, error, trace) -> None:
         if not self._finished:
             _store().put(self.key, UNKNOWN if _maybe_written(error) else FAILED)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a one-time submit ended: where to go, and what the write returned (None on a repeat)."""
+
+    url: str
+    value: Any = None
+    repeated: bool = False
+
+
+def submit_once(write: Callable[[], Any], done: str | Callable[[Any], str]) -> Outcome:
+    """Run ``write()`` at most once for the posted form's token and return where it led.
+
+    ``done`` is the URL to go to afterwards, or a function of what ``write`` returned that gives
+    it. A repeat of a token already used returns the first submit's URL with ``repeated`` set.
+    Raises ``Refused`` for a token that must not run, and whatever ``write`` raises.
+    """
+    with Attempt() as run:
+        if run.result:
+            return Outcome(run.result, repeated=True)
+        value = write()
+        url = done(value) if callable(done) else done
+        run.finish(url)
+    return Outcome(url, value)
 
 
 def failure_page(error: JiraError | Refused) -> ErrorPage:
@@ -261,7 +287,7 @@ def _wait(store: Store, key: str) -> str | None:
 
 
 def _store() -> Store:
-    return current_app.extensions[STORE_KEY]
+    return app_state().once_store
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -270,7 +296,7 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def _scope() -> str:
     """Return whose credentials a form acts with, so one person's token is useless to another."""
-    return current_app.extensions["auth_strategy"].cache_scope()
+    return current_strategy().cache_scope()
 
 
 _EXPIRED = ErrorPage(

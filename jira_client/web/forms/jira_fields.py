@@ -40,7 +40,7 @@ SINGLE_CHOICE_TYPES = frozenset({"priority", "option", "resolution", "version", 
 MULTI_CHOICE_ITEMS = frozenset({"option", "component", "version"})
 MAX_LABEL_CHARS = 255
 JIRA_DATETIME = "%Y-%m-%dT%H:%M:%S.000+0000"
-PARTS_SEPARATOR = "\x1e"  # joins the editable parts of a rich text (api.rich_text) into one form value
+PARTS_SEPARATOR = "\x1e"  # joins the editable parts of a rich text (rich_text.py) into one form value
 
 
 class FieldInputError(ValueError):

@@ -1,26 +1,20 @@
-"""Reading issues: one issue with its comments, and free JQL search."""
+"""The issue page: one issue with its comments, in one call to Jira."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import render_template, request
 
-from jira_client.api.errors import BadRequest
-from jira_client.web.drafts import take_draft
-from jira_client.web.forms import CommentForm
+from jira_client.web.forms.drafts import take_draft
+from jira_client.web.forms.screens import CommentForm
 from jira_client.web.jira import get_jira, login_required
-from jira_client.web.listing import PageTokens
-from jira_client.web.paging import int_arg
-
-bp = Blueprint("issues", __name__)
+from jira_client.web.lists import int_arg
 
 COMMENTS_PER_PAGE = 50
-RESULTS_PER_PAGE = 50
-MAX_JQL_CHARS = 2000
 
 
-@bp.get("/issues/<issue_key:key>")
 @login_required
 def show(key: str):
+    """The issue, a page of its comments, and the comment form (filled in again from a draft)."""
     return render_issue(key, CommentForm(data=take_draft(request.path)))
 
 
@@ -51,27 +45,3 @@ def render_issue(key: str, form: CommentForm, status: int = 200, error=None):
     return render_template(
         "issues/show.html", issue=issue, comments=comments, pages=pages, form=form, error=error,
     ), status
-
-
-@bp.get("/search")
-@login_required
-def search():
-    jql = request.args.get("jql", "").strip()
-    if not jql:
-        return render_template("issues/search.html", jql="", page=None, error=None)
-    if len(jql) > MAX_JQL_CHARS:
-        error = f"That query is longer than {MAX_JQL_CHARS} characters."
-        return render_template("issues/search.html", jql=jql[:MAX_JQL_CHARS], page=None, error=error), 400
-    tokens = PageTokens(jql)
-    number = int_arg("page")
-    try:
-        token = tokens.token_for(number)
-    except KeyError:
-        return redirect(url_for("issues.search", jql=jql))
-    try:
-        page = get_jira().search_issues(jql, token, RESULTS_PER_PAGE)
-    except BadRequest as error:  # Jira's own words about the JQL are the most useful answer
-        message = " ".join(error.details) or error.message
-        return render_template("issues/search.html", jql=jql, page=None, error=message), 400
-    has_next = tokens.remember(number, page.next_cursor)
-    return render_template("issues/search.html", jql=jql, page=page, number=number, has_next=has_next, error=None)

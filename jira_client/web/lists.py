@@ -1,4 +1,4 @@
-"""Issue lists: JQL built safely from filters, and Previous/Next over ``nextPageToken``.
+"""Issue lists: JQL built safely from filters, paging arguments, and Previous/Next over ``nextPageToken``.
 
 Enhanced search has no page numbers, only a token to the next page. The tokens of the pages a
 person has walked through are kept server-side in their session, per query, so the URL carries
@@ -8,13 +8,23 @@ just ``?page=N`` and Previous works without asking Jira again for the earlier to
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 
-from flask import session
+from flask import request, session
 
+DIGITS = re.compile(r"[0-9]{1,7}")  # ASCII only: "²".isdigit() is True, but int("²") fails
 MAX_LISTINGS = 8  # queries whose tokens are remembered per session
 MAX_PAGES = 200
 COUNT_TTL = 300  # seconds an approximate count is reused
+
+
+def int_arg(name: str, default: int = 0, maximum: int = 100_000) -> int:
+    """Return a non-negative integer query argument, or ``default`` when it is absent or junk."""
+    value = request.args.get(name, "")
+    if not DIGITS.fullmatch(value):
+        return default
+    return min(int(value), maximum)
 
 
 def jql_string(value: str) -> str:

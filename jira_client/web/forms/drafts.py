@@ -1,9 +1,12 @@
-"""Drafts of the write forms (create, edit, transition, comments) across a forced re-sign-in, or
-across a moment when Jira cannot answer the reads a form needs before its write.
+"""What someone was typing, kept across a forced re-sign-in or a moment when Jira is unavailable.
 
-Built on ``web.drafts``: the whole posted form is saved under the page it came from (by default
-the form posts to its own URL), and that page fills the form in again when it is next shown.
-Several values of one field (checkboxes) are kept joined by ``SEPARATOR``.
+When a multi_user sign-in ends mid-post (the grant was revoked, the refresh token expired), or
+the reads a form needs before its write find Jira unavailable, the whole posted form is saved in
+the person's session (never in the token store: a draft is not a credential) under the page it
+belongs to (by default the form posts to its own URL), and that page fills the form in again
+when it is next shown. Drafts survive the session id change at sign-in because Flask-Session
+keeps the session's data when it regenerates the id. Several values of one field (checkboxes)
+are kept joined by ``SEPARATOR``.
 """
 
 from __future__ import annotations
@@ -11,17 +14,39 @@ from __future__ import annotations
 from functools import wraps
 from typing import Callable
 
-from flask import flash, redirect, request
+from flask import flash, redirect, request, session
 
 from jira_client.api.errors import AuthError, RateLimited, ServerError, TransportError
-from jira_client.web.drafts import save_draft, sign_in_again, take_draft
-from jira_client.web.jira import current_strategy
+from jira_client.state import current_strategy
 
+DRAFTS_KEY = "drafts"
+MAX_DRAFTS = 5
+MAX_DRAFT_CHARS = 64_000
 SEPARATOR = "\x1f"
 NOT_KEPT = ("csrf_token", "once", "search")
 # Failures that say nothing about the form: Jira may answer in a moment (NotFound and the like are real answers).
 UNAVAILABLE = (TransportError, ServerError, RateLimited)
 KEPT_MESSAGE = "Jira was unavailable just now, so nothing was saved. What you typed was kept: send it again."
+
+
+def save_draft(path: str, fields: dict[str, str]) -> None:
+    """Keep ``fields`` for the page at ``path`` (the newest few drafts are kept)."""
+    drafts = {k: v for k, v in (session.get(DRAFTS_KEY) or {}).items() if k != path}
+    drafts[path] = {name: str(value)[:MAX_DRAFT_CHARS] for name, value in fields.items()}
+    session[DRAFTS_KEY] = dict(list(drafts.items())[-MAX_DRAFTS:])
+
+
+def take_draft(path: str) -> dict[str, str] | None:
+    """Return and forget the draft saved for the page at ``path``, if any."""
+    drafts = session.get(DRAFTS_KEY) or {}
+    if path not in drafts:
+        return None
+    remaining = {k: v for k, v in drafts.items() if k != path}
+    if remaining:
+        session[DRAFTS_KEY] = remaining
+    else:
+        session.pop(DRAFTS_KEY)
+    return drafts[path]
 
 
 def page() -> str:
@@ -70,8 +95,17 @@ def keeps_form(view=None, *, page_of: Callable[..., str] | None = None):
 
 
 def sign_in_for(error: Exception, here: str | None = None):
-    """Return the "sign in again" redirect that keeps the posted form, or None (not an expired sign-in)."""
-    return sign_in_again(error, here or page(), posted()) if isinstance(error, AuthError) else None
+    """Return the "sign in again" redirect that keeps the posted form, or None (not an expired sign-in).
+
+    None also means the mode has no sign-in to renew (single_user): the view shows the error itself.
+    """
+    if not isinstance(error, AuthError):
+        return None
+    here = here or page()
+    response = current_strategy().handle_auth_error(error, next_path=here)
+    if response is not None:
+        save_draft(here, posted())
+    return response
 
 
 def restore(lists: tuple[str, ...] = ()) -> dict[str, object]:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from jira_client.api import adf
-from jira_client.api.fields import PARTS_SEPARATOR as SEPARATOR  # joins the parts' texts into one form value
-from jira_client.api.fields import tidy
+from jira_client.web.forms.jira_fields import PARTS_SEPARATOR as SEPARATOR  # joins the parts' texts into one form value
+from jira_client.web.forms.jira_fields import tidy
 
 
 @dataclass(frozen=True)

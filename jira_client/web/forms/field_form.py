@@ -1,12 +1,12 @@
 """Forms generated from Jira's field metadata, for the create, edit and transition screens.
 
 ``build(base, metas, ...)`` makes a form (a subclass of ``base``) with one WTForms field per field this app can edit
-(see ``jira_client.api.fields``), named by Jira's field id so Jira's own field errors land next
+(see ``jira_fields``), named by Jira's field id so Jira's own field errors land next
 to the right input. A person picker is a select plus a ``<id>__query`` text input and a search
 button, which works without JavaScript: the view fills the select with matches and re-renders.
 
 Rich text that Markdown cannot carry whole is edited in parts (``partial``, from
-``api.rich_text.split``): one ``<id>__part<n>`` text area per editable part, shown between the
+``rich_text.split``): one ``<id>__part<n>`` text area per editable part, shown between the
 parts kept as they are; the field's form value is the parts' texts joined by ``rich_text.SEPARATOR``.
 
 ``jira_values`` turns the form's input into the values Jira expects, and ``search_people`` runs
@@ -15,7 +15,7 @@ a person search whose button was pressed, for every screen built here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 from flask import request
@@ -24,8 +24,10 @@ from wtforms import Field, SelectChoice, SelectField, SelectMultipleField, Strin
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from jira_client.api import fields, rich_text
+from jira_client.web.forms import jira_fields, once, rich_text
+from jira_client.api.errors import JiraError
 from jira_client.api.models import FieldMeta, User
+from jira_client.web.errors import ErrorPage
 from jira_client.web.jira import get_jira
 
 QUERY_SUFFIX = "__query"
@@ -63,10 +65,10 @@ class Row:
 
 
 HINTS = {
-    fields.LABELS: "Separate labels with spaces.",
-    fields.RICH: "Markdown works: **bold**, _italic_, `code`, lists, links.",
-    fields.DATETIME: "In UTC.",
-    fields.PARENT: "The key of the parent issue, such as ACME-12.",
+    jira_fields.LABELS: "Separate labels with spaces.",
+    jira_fields.RICH: "Markdown works: **bold**, _italic_, `code`, lists, links.",
+    jira_fields.DATETIME: "In UTC.",
+    jira_fields.PARENT: "The key of the parent issue, such as ACME-12.",
 }
 
 
@@ -74,7 +76,7 @@ def build(base: type[FlaskForm], metas: Sequence[FieldMeta], *, data: dict[str, 
           posted: bool = False, partial: dict[str, tuple[rich_text.Part, ...]] | None = None) -> FlaskForm:
     """Return a form of class ``base`` plus one input per editable field in ``metas``.
 
-    ``data`` gives starting values (form input, as ``fields.to_form`` makes it); ``posted``
+    ``data`` gives starting values (form input, as ``jira_fields.to_form`` makes it); ``posted``
     reads the request's form instead; ``partial`` names rich fields edited in parts.
     """
     attributes: dict[str, Field] = {}
@@ -86,17 +88,17 @@ def build(base: type[FlaskForm], metas: Sequence[FieldMeta], *, data: dict[str, 
             attributes[name] = TextAreaField(f"Part {number + 1}", [Length(max=MAX_TEXT_CHARS)], render_kw={"rows": 5})
             data.setdefault(name, texts[number] if number < len(texts) else "")
     for meta in metas:
-        kind = fields.kind_of(meta)
+        kind = jira_fields.kind_of(meta)
         if meta.id in (partial or {}):
             continue
         if kind is not None:
             attributes[meta.id] = _field(meta, kind)
-            if kind == fields.USER:
+            if kind == jira_fields.USER:
                 attributes[meta.id + QUERY_SUFFIX] = StringField(f"Find a person for {meta.name}")
     form_class = type(base.__name__, (base,), attributes)
     form = form_class(data=data) if posted else form_class(formdata=None, data=data)
     for meta in metas:
-        if fields.kind_of(meta) == fields.USER:
+        if jira_fields.kind_of(meta) == jira_fields.USER:
             offer_people(form[meta.id], meta, [])
     return form
 
@@ -106,16 +108,16 @@ def rows(form: FlaskForm, metas: Sequence[FieldMeta], partial: dict[str, tuple[r
     found = []
     for meta in metas:
         if meta.id in (partial or {}):
-            found.append(Row(meta, fields.RICH, None, hint=HINTS[fields.RICH], pieces=_pieces(form, meta.id, partial[meta.id])))
+            found.append(Row(meta, jira_fields.RICH, None, hint=HINTS[jira_fields.RICH], pieces=_pieces(form, meta.id, partial[meta.id])))
         elif meta.id in form._fields:
-            found.append(Row(meta, fields.kind_of(meta), form[meta.id], form._fields.get(meta.id + QUERY_SUFFIX),
-                             HINTS.get(fields.kind_of(meta), "")))
+            found.append(Row(meta, jira_fields.kind_of(meta), form[meta.id], form._fields.get(meta.id + QUERY_SUFFIX),
+                             HINTS.get(jira_fields.kind_of(meta), "")))
     return found
 
 
 def list_fields(metas: Sequence[FieldMeta]) -> tuple[str, ...]:
     """Return the ids of the fields whose input is a list (several checkboxes)."""
-    return tuple(m.id for m in metas if fields.kind_of(m) == fields.MULTI)
+    return tuple(m.id for m in metas if jira_fields.kind_of(m) == jira_fields.MULTI)
 
 
 def values(form: FlaskForm, metas: Sequence[FieldMeta], partial: dict[str, tuple[rich_text.Part, ...]] | None = None) -> dict[str, Any]:
@@ -144,8 +146,8 @@ def jira_values(raw: dict[str, Any], metas: Sequence[FieldMeta], keep_empty: boo
             if meta.id in (partial or {}):
                 value = rich_text.join(partial[meta.id], str(raw[meta.id]).split(rich_text.SEPARATOR))
             else:
-                value = fields.to_json(meta, raw[meta.id])
-        except fields.FieldInputError as error:
+                value = jira_fields.to_json(meta, raw[meta.id])
+        except jira_fields.FieldInputError as error:
             errors[meta.id] = str(error)
             continue
         if keep_empty or value not in (None, []):
@@ -161,7 +163,7 @@ def search_people(form: FlaskForm, metas: Sequence[FieldMeta], **where: str) -> 
     ``where`` says whom the person may be (``issue_key`` or ``project_key``), as Jira's assignable search takes it.
     """
     field_id = request.form.get("search", "")
-    meta = next((m for m in metas if m.id == field_id and fields.kind_of(m) == fields.USER), None)
+    meta = next((m for m in metas if m.id == field_id and jira_fields.kind_of(m) == jira_fields.USER), None)
     if meta is None or field_id not in form._fields:
         return False
     query = (form[field_id + QUERY_SUFFIX].data or "").strip()
@@ -200,20 +202,20 @@ def _field(meta: FieldMeta, kind: str) -> Field:
     label = meta.name + (" *" if meta.required and not meta.has_default else "")
     checks = [InputRequired(REQUIRED)] if meta.required and not meta.has_default else []
     empty = "— Jira's default —" if meta.has_default else "— None —"
-    if kind == fields.RICH:
+    if kind == jira_fields.RICH:
         return TextAreaField(label, checks + [Length(max=MAX_TEXT_CHARS)], render_kw={"rows": 8})
-    if kind in (fields.SELECT, fields.CASCADE):
-        return SelectField(label, checks, choices=select_choices([("", empty)] + fields.choices(meta)), default="")
-    if kind == fields.MULTI:
-        return SelectMultipleField(label, checks, choices=select_choices(fields.choices(meta)),
+    if kind in (jira_fields.SELECT, jira_fields.CASCADE):
+        return SelectField(label, checks, choices=select_choices([("", empty)] + jira_fields.choices(meta)), default="")
+    if kind == jira_fields.MULTI:
+        return SelectMultipleField(label, checks, choices=select_choices(jira_fields.choices(meta)),
                                    widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
-    if kind == fields.USER:
+    if kind == jira_fields.USER:
         return SelectField(label, checks, choices=select_choices([("", empty)]), validate_choice=False, default="")
-    input_types = {fields.DATE: "date", fields.DATETIME: "datetime-local"}
+    input_types = {jira_fields.DATE: "date", jira_fields.DATETIME: "datetime-local"}
     render_kw = {"type": input_types[kind]} if kind in input_types else {}
-    if kind == fields.NUMBER:
+    if kind == jira_fields.NUMBER:
         render_kw["inputmode"] = "decimal"
-    if kind == fields.TEXT:
+    if kind == jira_fields.TEXT:
         checks.append(Length(max=255 if meta.system == "summary" else MAX_TEXT_CHARS))
     return StringField(label, checks, render_kw=render_kw)
 
@@ -223,8 +225,22 @@ def offer_people(field: SelectField, meta: FieldMeta, found: list[User]) -> None
     offered = [(choice.value, choice.label) for choice in field.choices]
     chosen = field.data or ""
     if chosen:
-        offered.append((chosen, fields.display(meta, chosen)))
-    offered += [(fields.user_choice(u.account_id, u.display_name), u.display_name) for u in found]
+        offered.append((chosen, jira_fields.display(meta, chosen)))
+    offered += [(jira_fields.user_choice(u.account_id, u.display_name), u.display_name) for u in found]
     field.choices = select_choices(list(dict(offered).items()))
     if not chosen and len(found) == 1:
-        field.data = fields.user_choice(found[0].account_id, found[0].display_name)
+        field.data = jira_fields.user_choice(found[0].account_id, found[0].display_name)
+
+
+FIELD_ERRORS_HINT = "Jira explained what it needs next to the fields below."
+
+
+def explain(form: FlaskForm, error: JiraError | once.Refused) -> tuple[int, ErrorPage]:
+    """Return (status, error box) for a failed submit, with Jira's field errors put on the form."""
+    page = once.failure_page(error)
+    if isinstance(error, once.Refused):
+        return page.status, page
+    leftover = add_errors(form, error.field_errors)
+    if error.field_errors and not leftover:
+        page = replace(page, hint=FIELD_ERRORS_HINT, details=error.details)
+    return page.status, page

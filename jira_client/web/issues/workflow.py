@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
-from jira_client.api import adf, fields
+from jira_client.api import adf
 from jira_client.api.errors import BadRequest, JiraError
 from jira_client.api.models import FieldMeta
-from jira_client.web import field_form, form_drafts, once, viewer
+from jira_client.web import viewer
 from jira_client.web.errors import ErrorPage, render_error
-from jira_client.web.forms import AssignForm, LabelsForm, PriorityForm, TransitionForm
+from jira_client.web.forms import drafts, field_form, jira_fields, once
+from jira_client.web.forms.screens import AssignForm, LabelsForm, PriorityForm, TransitionForm
 from jira_client.web.jira import get_jira, login_required
-
-bp = Blueprint("workflow", __name__)
 
 ME, NOBODY = "me", ""
 NOT_OFFERED = ErrorPage(
@@ -29,8 +28,7 @@ NOT_OFFERED = ErrorPage(
 CHECK_VALUES = ErrorPage(400, "Check the values", "See the notes next to the fields below.")
 
 
-@bp.route("/issues/<issue_key:key>/transitions/<numeric_id:transition_id>", methods=["GET", "POST"])
-@form_drafts.keeps_form
+@drafts.keeps_form
 @login_required
 def transition(key: str, transition_id: str):
     """Move an issue: at once without a screen, or through its screen's form."""
@@ -46,42 +44,39 @@ def transition(key: str, transition_id: str):
     metas = [m for m in screen.fields if m.system != "comment"]
     posted = request.method == "POST"
     form = field_form.build(TransitionForm, metas, posted=posted,
-                            data=None if posted else form_drafts.restore(field_form.list_fields(metas)))
+                            data=None if posted else drafts.restore(field_form.list_fields(metas)))
     if posted and field_form.search_people(form, metas, issue_key=key):
         return _transition_page(key, screen, form)
-    blocked = any(fields.is_required_blocker(m) for m in metas)
+    blocked = any(jira_fields.is_required_blocker(m) for m in metas)
     if request.method == "GET" or blocked or not form.validate_on_submit():
         return _transition_page(key, screen, form, status=200 if request.method == "GET" else 400)
     try:
         values = field_form.jira_values(field_form.values(form, metas), metas, keep_empty=False)
-        with once.Attempt() as run:
-            if run.result:
-                return redirect(run.result)
-            get_jira().transition_issue(key, transition_id, fields=values, update=_comment(form.comment.data))
-            run.finish(url_for("issues.show", key=key))
+        outcome = once.submit_once(
+            lambda: get_jira().transition_issue(key, transition_id, fields=values, update=_comment(form.comment.data)),
+            url_for("issues.show", key=key),
+        )
     except field_form.InputErrors as error:
         field_form.add_errors(form, error.errors)
         return _transition_page(key, screen, form, status=400, error=CHECK_VALUES)
     except (JiraError, once.Refused) as error:
-        signing_in = form_drafts.sign_in_for(error)
+        signing_in = drafts.sign_in_for(error)
         if signing_in is not None:
             return signing_in
         page = _plain_words(key, screen.transition.name, error)
         field_form.add_errors(form, getattr(error, "field_errors", {}))
         return _transition_page(key, screen, form, status=page.status, error=page)
+    if outcome.repeated:
+        return redirect(outcome.url)
     status = screen.transition.to.name if screen.transition.to else screen.transition.name
     flash(f"{key} moved to {status}.", "success")
-    return redirect(url_for("issues.show", key=key))
+    return redirect(outcome.url)
 
 
 def _quick_transition(key: str, transition_id: str):
     """Send a transition that needs no values; open its form if Jira asks for some after all."""
     try:
-        with once.Attempt() as run:
-            if run.result:
-                return redirect(run.result)
-            get_jira().transition_issue(key, transition_id)
-            run.finish(url_for("issues.show", key=key))
+        outcome = once.submit_once(lambda: get_jira().transition_issue(key, transition_id), url_for("issues.show", key=key))
     except BadRequest as error:
         screens = get_jira().list_transitions(key, transition_id)
         screen = screens[0] if screens else None
@@ -92,40 +87,38 @@ def _quick_transition(key: str, transition_id: str):
     except once.Refused as refusal:
         flash(refusal.page.message + " " + refusal.page.hint, "error")
         return redirect(url_for("issues.show", key=key))
-    except JiraError as error:  # the write itself failed: answered here, not as a failed read (form_drafts)
-        return form_drafts.sign_in_for(error) or render_error(once.failure_page(error))
-    flash(f"{key} moved on.", "success")
-    return redirect(url_for("issues.show", key=key))
+    except JiraError as error:  # the write itself failed: answered here, not as a failed read (forms.drafts)
+        return drafts.sign_in_for(error) or render_error(once.failure_page(error))
+    if not outcome.repeated:
+        flash(f"{key} moved on.", "success")
+    return redirect(outcome.url)
 
 
-@bp.route("/issues/<issue_key:key>/assignee", methods=["GET", "POST"])
 @login_required
 def assign(key: str):
     """Assign an issue to me, to nobody, or to someone found by the search."""
     query = request.args.get("q", "").strip()[:100]
     form = AssignForm()
     people = get_jira().search_assignable_users(query, issue_key=key) if query and request.method == "GET" else ()
-    chosen = [(form.assignee.data, fields.display(_PERSON, form.assignee.data))] if "|" in (form.assignee.data or "") else []
+    chosen = [(form.assignee.data, jira_fields.display(_PERSON, form.assignee.data))] if "|" in (form.assignee.data or "") else []
     form.assignee.choices = field_form.select_choices([(ME, "Me"), (NOBODY, "Nobody (unassigned)")] + chosen + [
-        (fields.user_choice(p.account_id, p.display_name), p.display_name) for p in people])
+        (jira_fields.user_choice(p.account_id, p.display_name), p.display_name) for p in people])
     if request.method == "GET" or not form.validate_on_submit():
         return _assign_page(key, form, query, people, status=200 if request.method == "GET" else 400)
     choice = form.assignee.data or NOBODY
     try:
-        with once.Attempt() as run:
-            if run.result:
-                return redirect(run.result)
-            account_id = viewer.account_id() if choice == ME else (choice.partition("|")[0] or None)
-            get_jira().assign_issue(key, account_id)
-            run.finish(url_for("issues.show", key=key))
+        outcome = once.submit_once(
+            lambda: get_jira().assign_issue(key, viewer.account_id() if choice == ME else (choice.partition("|")[0] or None)),
+            url_for("issues.show", key=key),
+        )
     except (JiraError, once.Refused) as error:
         page = once.failure_page(error)
         return _assign_page(key, form, query, people, status=page.status, error=page)
-    flash(f"{key} is now unassigned." if choice == NOBODY else f"{key} was assigned.", "success")
-    return redirect(url_for("issues.show", key=key))
+    if not outcome.repeated:
+        flash(f"{key} is now unassigned." if choice == NOBODY else f"{key} was assigned.", "success")
+    return redirect(outcome.url)
 
 
-@bp.route("/issues/<issue_key:key>/labels", methods=["GET", "POST"])
 @login_required
 def labels(key: str):
     """Add labels (separated by spaces) to an issue, or remove one."""
@@ -133,47 +126,41 @@ def labels(key: str):
     if request.method == "GET" or not form.validate_on_submit():
         return _labels_page(key, form, status=200 if request.method == "GET" else 400)
     try:
-        ops = [{"add": label} for label in fields.to_json(_LABELS, form.add.data)]
-        ops += [{"remove": label} for label in fields.to_json(_LABELS, form.remove.data)]
-        with once.Attempt() as run:
-            if run.result:
-                return redirect(run.result)
-            if ops:
-                get_jira().update_issue(key, update={"labels": ops})
-            run.finish(url_for("issues.show", key=key))
-    except fields.FieldInputError as error:
+        ops = [{"add": label} for label in jira_fields.to_json(_LABELS, form.add.data)]
+        ops += [{"remove": label} for label in jira_fields.to_json(_LABELS, form.remove.data)]
+        outcome = once.submit_once(lambda: ops and get_jira().update_issue(key, update={"labels": ops}),
+                                   url_for("issues.show", key=key))
+    except jira_fields.FieldInputError as error:
         return _labels_page(key, form, status=400, error=ErrorPage(400, "Check the labels", str(error)))
     except (JiraError, once.Refused) as error:
         page = once.failure_page(error)
         return _labels_page(key, form, status=page.status, error=page)
-    flash("Labels saved." if ops else "No label was given, so nothing changed.", "success")
-    return redirect(url_for("issues.show", key=key))
+    if not outcome.repeated:
+        flash("Labels saved." if ops else "No label was given, so nothing changed.", "success")
+    return redirect(outcome.url)
 
 
-@bp.route("/issues/<issue_key:key>/priority", methods=["GET", "POST"])
 @login_required
 def priority(key: str):
     """Change an issue's priority to one Jira's editmeta allows."""
     issue = get_jira().get_editable_issue(key)
-    meta = next((fields.offering(m, issue.values.get("priority")) for m in issue.fields
+    meta = next((jira_fields.offering(m, issue.values.get("priority")) for m in issue.fields
                  if m.id == "priority" and "set" in m.operations), None)
     form = PriorityForm()
-    form.priority.choices = field_form.select_choices(fields.choices(meta) if meta else [])
+    form.priority.choices = field_form.select_choices(jira_fields.choices(meta) if meta else [])
     if request.method == "GET":
-        form.priority.data = fields.to_form(meta, issue.values.get("priority")) if meta else ""
+        form.priority.data = jira_fields.to_form(meta, issue.values.get("priority")) if meta else ""
     if meta is None or request.method == "GET" or not form.validate_on_submit():
         return _priority_page(key, form, meta, status=200 if request.method == "GET" or meta is None else 400)
     try:
-        with once.Attempt() as run:
-            if run.result:
-                return redirect(run.result)
-            get_jira().update_issue(key, fields={"priority": {"id": form.priority.data}})
-            run.finish(url_for("issues.show", key=key))
+        outcome = once.submit_once(lambda: get_jira().update_issue(key, fields={"priority": {"id": form.priority.data}}),
+                                   url_for("issues.show", key=key))
     except (JiraError, once.Refused) as error:
         page = once.failure_page(error)
         return _priority_page(key, form, meta, status=page.status, error=page)
-    flash("Priority changed.", "success")
-    return redirect(url_for("issues.show", key=key))
+    if not outcome.repeated:
+        flash("Priority changed.", "success")
+    return redirect(outcome.url)
 
 
 _LABELS = FieldMeta(id="labels", name="Labels", required=False, type="array", items="string", system="labels")
@@ -200,7 +187,7 @@ def _transition_page(key, screen, form, status=200, error=None):
     metas = [m for m in screen.fields if m.system != "comment"] if screen else []
     return render_template(
         "issues/transition.html", key=key, screen=screen, form=form, rows=field_form.rows(form, metas), error=error,
-        blockers=[m for m in metas if fields.is_required_blocker(m)],
+        blockers=[m for m in metas if jira_fields.is_required_blocker(m)],
         has_comment=bool(screen and any(m.system == "comment" for m in screen.fields)),
     ), status
 

@@ -2,38 +2,30 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
 from jira_client.api.errors import AuthError, BadRequest, JiraError, NotFound
 from jira_client.api.pagination import Page
 from jira_client.web.jira import get_jira, login_required
-from jira_client.web.listing import STATUS_CATEGORIES, PageTokens, cached_count, project_jql
-from jira_client.web.paging import int_arg
-
-bp = Blueprint("projects", __name__)
+from jira_client.web.lists import STATUS_CATEGORIES, PageTokens, cached_count, int_arg, project_jql
 
 PROJECTS_PER_PAGE = 50
 ISSUES_PER_PAGE = 50
 UNKNOWN_PROJECT = "does not exist for the field 'project'"
 
 
-@bp.get("/")
-def home():
-    return redirect(url_for("projects.index"))
-
-
-@bp.get("/projects")
 @login_required
 def index():
+    """The projects this person can browse, filtered by key or name, 50 to a page."""
     query = request.args.get("q", "").strip()[:100]
     start = int_arg("start")
     page = get_jira().list_projects(query=query, start_at=start, max_results=PROJECTS_PER_PAGE)
     return render_template("projects/index.html", page=page, query=query, per_page=PROJECTS_PER_PAGE)
 
 
-@bp.get("/projects/<project_key:key>")
 @login_required
 def show(key: str):
+    """One project's issues, newest first, with quick filters (status category, mine, text)."""
     category = request.args.get("status", "")
     category = category if category in STATUS_CATEGORIES else ""
     mine = request.args.get("mine") == "1"
