@@ -15,9 +15,8 @@ import requests
 import responses
 
 from jira_client.auth import oauth
-from tests.oauth.conftest import (
-    authorize, make_oauth_app, oauth_stats, sign_in, start_sign_in, token_calls,
-)
+from tests.support.oauth import authorize, make_oauth_app, sign_in, start_sign_in
+from tests.support.sandbox import oauth_stats, token_calls
 
 
 def _query(path: str) -> dict:

@@ -9,8 +9,10 @@ import pytest
 import requests
 
 from sandbox.directory import USERS
-from tests.oauth.conftest import make_oauth_app, oauth_settings, sign_in
-from tests.conftest import make_app
+from tests.support.apps import make_app
+from tests.support.forms import comment_form
+from tests.support.oauth import make_oauth_app, oauth_settings, sign_in
+from tests.support.sandbox import call_count, reset_sandbox, reset_stats
 
 ADMIN = next(user for user in USERS if user["admin"])
 PAGES = ["/projects", "/projects/ACME", "/issues/ACME-1", "/search?jql=project%20%3D%20ACME"]
@@ -124,15 +126,11 @@ def test_multi_user_without_an_oauth_client_uses_the_sandbox_identity_service(tm
         answer = requests.get(location + "&login_hint=bob&sandbox_auto_approve=1", allow_redirects=False, timeout=10)
         assert answer.headers["Location"].startswith("http://localhost:5000/auth/callback?code=")
     finally:
-        requests.post(f"{env['SANDBOX_URL']}/_sandbox/reset", timeout=10)
+        reset_sandbox(env["SANDBOX_URL"])
 
 
 def test_own_comments_offer_edit_and_delete_from_the_first_visit(sandbox, tmp_path):
     """The signed-in person's account id is known since sign-in: no extra call to Jira for it."""
-    from tests.conftest import comment_form
-    from tests.integration.conftest import call_count, reset_stats
-    from tests.oauth.conftest import make_oauth_app, sign_in
-
     app = make_oauth_app(tmp_path, sandbox.url)
     alice, bob = app.test_client(), app.test_client()
     sign_in(alice, "alice", site="acme")

@@ -9,12 +9,8 @@ from cachelib import SimpleCache
 
 from jira_client.api.errors import ServerError, TransportError
 from jira_client.web import once
-from tests.conftest import make_app, once_token
-
-
-@pytest.fixture
-def app(tmp_path):
-    return make_app(tmp_path)
+from tests.support.apps import make_app
+from tests.support.forms import once_token
 
 
 def submit(app, path: str, sent: str, write=lambda run: run.finish("/done")):
