@@ -1,13 +1,12 @@
-"""Browser fixtures: Debian's Chromium through Playwright, and the app served on a free port."""
+"""Browser fixtures: Debian's Chromium through Playwright (the app is served with the ``serve`` fixture)."""
 
 from __future__ import annotations
 
-import os
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+
+from tests.support.paths import unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -20,9 +19,7 @@ CHROMIUM_ARGS = [
 def browser():
     """A headless Chromium for the run; skipped without Chromium except in CI, where it fails."""
     if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing at /usr/bin/chromium: .ci/run should have installed it")
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+        unavailable("Debian's chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -36,31 +33,3 @@ def page(browser):
     context = browser.new_context()
     yield context.new_page()
     context.close()
-
-
-class LiveServer:
-    """An app served by a threaded werkzeug server in the background."""
-
-    def __init__(self, app, port: int = 0) -> None:
-        self.server = make_server("127.0.0.1", port, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def serve():
-    """Return a function that serves an app and gives its URL; stopped after the test."""
-    servers: list[LiveServer] = []
-
-    def start(app, port: int = 0) -> str:
-        servers.append(LiveServer(app, port))
-        return servers[-1].url
-
-    yield start
-    for server in servers:
-        server.stop()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_app
-from tests.integration.conftest import sandbox_admin
+from tests.support.apps import single_user_app
 
 pytestmark = pytest.mark.browser
 
@@ -14,9 +13,7 @@ ALICE = "712020:00000000-0000-4000-8000-00000000a11c"
 
 
 def test_pick_people_from_the_list_and_post_a_mention(sandbox, serve, page, tmp_path):
-    admin = sandbox_admin(sandbox)
-    app = make_app(tmp_path, JIRA_BASE_URL=sandbox.url, JIRA_EMAIL=admin["email"], JIRA_API_TOKEN=admin["api_token"],
-                   WTF_CSRF_ENABLED=True)
+    app = single_user_app(sandbox, tmp_path, WTF_CSRF_ENABLED=True)
     url = serve(app)
     problems: list[str] = []
     page.on("console", lambda message: problems.append(message.text)  # the favicon's 404 is no problem

@@ -3,26 +3,19 @@ the header with the person's name and site, and signing out (a CSRF-protected PO
 
 from __future__ import annotations
 
-import socket
-
 import pytest
-import requests
 
-from tests.oauth.conftest import make_oauth_app, oauth_stats
+from tests.support.oauth import make_oauth_app
+from tests.support.processes import free_port
+from tests.support.sandbox import configure_sandbox, oauth_stats
 
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_sign_in_approve_land_on_projects_and_sign_out(sandbox, serve, page, tmp_path):
-    port = _free_port()
+    port = free_port()
     callback = f"http://127.0.0.1:{port}/auth/callback"
-    requests.post(f"{sandbox.url}/_sandbox/config", json={"redirect_uris": [callback]}, timeout=10).raise_for_status()
+    configure_sandbox(sandbox, redirect_uris=[callback])
     app = make_oauth_app(tmp_path, sandbox.url, JIRA_OAUTH_REDIRECT_URI=callback, WTF_CSRF_ENABLED=True)
     url = serve(app, port)
 
@@ -45,9 +38,9 @@ def test_sign_in_approve_land_on_projects_and_sign_out(sandbox, serve, page, tmp
 
 
 def test_denying_consent_shows_a_plain_message(sandbox, serve, page, tmp_path):
-    port = _free_port()
+    port = free_port()
     callback = f"http://127.0.0.1:{port}/auth/callback"
-    requests.post(f"{sandbox.url}/_sandbox/config", json={"redirect_uris": [callback]}, timeout=10).raise_for_status()
+    configure_sandbox(sandbox, redirect_uris=[callback])
     url = serve(make_oauth_app(tmp_path, sandbox.url, JIRA_OAUTH_REDIRECT_URI=callback, WTF_CSRF_ENABLED=True), port)
 
     page.goto(f"{url}/login")

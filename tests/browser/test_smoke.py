@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_app
-from tests.integration.conftest import sandbox_admin
+from tests.support.apps import single_user_app
 
 pytestmark = pytest.mark.browser
 
 
 def test_projects_issue_and_comment(sandbox, serve, page, tmp_path):
-    admin = sandbox_admin(sandbox)
-    app = make_app(tmp_path, JIRA_BASE_URL=sandbox.url, JIRA_EMAIL=admin["email"], JIRA_API_TOKEN=admin["api_token"],
-                   WTF_CSRF_ENABLED=True, SANDBOX_URL=sandbox.url)
+    app = single_user_app(sandbox, tmp_path, WTF_CSRF_ENABLED=True, SANDBOX_URL=sandbox.url)
     url = serve(app)
 
     page.goto(f"{url}/")

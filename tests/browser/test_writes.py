@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from tests.writes.conftest import admin_get, single_user_app
+from tests.support.apps import single_user_app
+from tests.support.sandbox import admin_get
 
 pytestmark = pytest.mark.browser
 

@@ -6,8 +6,8 @@ import re
 
 import requests
 
-from tests.conftest import comment_form
-from tests.integration.conftest import call_count, reset_stats, sandbox_admin
+from tests.support.forms import comment_form
+from tests.support.sandbox import call_count, reset_stats, sandbox_admin
 
 BOB = "712020:00000000-0000-4000-8000-000000000b0b"
 JSON = {"Accept": "application/json"}

@@ -7,8 +7,9 @@ import re
 import pytest
 import requests
 
-from tests.conftest import comment_form, make_app
-from tests.integration.conftest import call_count, jira_calls, reset_stats, sandbox_admin, sandbox_stats, set_faults
+from tests.support.apps import make_app
+from tests.support.forms import comment_form
+from tests.support.sandbox import call_count, jira_calls, reset_stats, sandbox_admin, sandbox_stats, set_faults
 
 ISSUE_WITH_MANY_COMMENTS = None  # found from the sandbox at run time
 

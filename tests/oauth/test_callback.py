@@ -16,9 +16,8 @@ import responses
 
 from jira_client.auth import atlassian
 from jira_client.state import app_state
-from tests.oauth.conftest import (
-    authorize, make_oauth_app, oauth_stats, sign_in, start_sign_in, token_calls,
-)
+from tests.support.oauth import authorize, make_oauth_app, sign_in, start_sign_in
+from tests.support.sandbox import oauth_stats, token_calls
 
 
 def _query(path: str) -> dict:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.oauth.conftest import make_oauth_app, oauth_stats, session_record, sign_in, start_sign_in
+from tests.support.oauth import make_oauth_app, session_record, sign_in, start_sign_in
+from tests.support.sandbox import oauth_stats
 
 
 def test_bob_signs_in_with_one_site_and_lands_where_he_was_going(tmp_path, sandbox):

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from cachelib.file import FileSystemCache
 
-from tests.oauth.conftest import make_oauth_app, oauth_stats, sandbox_fault, session_record, sign_in
 from jira_client.state import app_state
+from tests.support.oauth import make_oauth_app, session_record, sign_in
+from tests.support.sandbox import oauth_stats, sandbox_fault
 
 
 def test_bob_never_sees_alices_projects_or_issues(tmp_path, sandbox):

@@ -9,9 +9,11 @@ import pytest
 import requests
 
 from sandbox.directory import USERS
-from tests.oauth.conftest import make_oauth_app, oauth_settings, sign_in
-from tests.conftest import make_app
 from jira_client.state import app_state
+from tests.support.apps import make_app
+from tests.support.forms import comment_form
+from tests.support.oauth import make_oauth_app, oauth_settings, sign_in
+from tests.support.sandbox import call_count, reset_stats
 
 ADMIN = next(user for user in USERS if user["admin"])
 PAGES = ["/projects", "/projects/ACME", "/issues/ACME-1", "/search?jql=project%20%3D%20ACME"]
@@ -131,10 +133,6 @@ def test_multi_user_without_an_oauth_client_uses_the_sandbox_identity_service(tm
 
 def test_own_comments_offer_edit_and_delete_from_the_first_visit(sandbox, tmp_path):
     """The signed-in person's account id is known since sign-in: no extra call to Jira for it."""
-    from tests.conftest import comment_form
-    from tests.integration.conftest import call_count, reset_stats
-    from tests.oauth.conftest import make_oauth_app, sign_in
-
     app = make_oauth_app(tmp_path, sandbox.url)
     alice, bob = app.test_client(), app.test_client()
     sign_in(alice, "alice", site="acme")

@@ -4,24 +4,19 @@ refresh per 401."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
 from cachelib.file import FileSystemCache
 
 from jira_client.state import app_state
-from tests.conftest import comment_form
-from tests.oauth.conftest import (
-    authorize, make_oauth_app, oauth_settings, oauth_stats, rewrite_record, sandbox_fault, session_record, sign_in,
-    token_calls,
-)
+from tests.support.forms import comment_form
+from tests.support.oauth import authorize, make_oauth_app, oauth_settings, rewrite_record, session_record, sign_in
+from tests.support.processes import start_app
+from tests.support.sandbox import oauth_stats, sandbox_fault, set_faults, token_calls
 
 CONCURRENCY = 20
 
@@ -40,13 +35,13 @@ def _hammer(url: str, cookie: str, n: int = CONCURRENCY) -> list[int]:
         return list(pool.map(one, range(n)))
 
 
-def _single_flight(app, sandbox, live_server) -> None:
+def _single_flight(app, sandbox, serve) -> None:
     client = app.test_client()
     sign_in(client, "bob")
     record_id, before = session_record(app, client)
-    server = live_server(app)
+    url = serve(app)
     sandbox_fault(sandbox, expire_access_tokens=True)
-    statuses = _hammer(f"{server.url}/projects", client.get_cookie("session").value)
+    statuses = _hammer(f"{url}/projects", client.get_cookie("session").value)
     refreshes = oauth_stats(sandbox)["refreshes"]
     print(f"\nrefreshes under {CONCURRENCY} concurrent requests: {refreshes}")
     assert statuses == [200] * CONCURRENCY
@@ -55,18 +50,18 @@ def _single_flight(app, sandbox, live_server) -> None:
     assert after.version == before.version + 1 and after.refresh_token != before.refresh_token
 
 
-def test_single_flight_with_the_file_store(tmp_path, sandbox, live_server):
+def test_single_flight_with_the_file_store(tmp_path, sandbox, serve):
     cache = FileSystemCache(str(tmp_path / "sessions"), threshold=10000, mode=0o600)
     app = make_oauth_app(tmp_path, sandbox.url, SESSION_CACHELIB=cache)
-    _single_flight(app, sandbox, live_server)
+    _single_flight(app, sandbox, serve)
 
 
 @pytest.mark.redis
-def test_single_flight_with_redis(tmp_path, sandbox, live_server, redis_client):
+def test_single_flight_with_redis(tmp_path, sandbox, serve, redis_client):
     app = make_oauth_app(
         tmp_path, sandbox.url, SESSION_TYPE="redis", SESSION_REDIS=redis_client, SESSION_KEY_PREFIX=redis_client.test_prefix,
     )
-    _single_flight(app, sandbox, live_server)
+    _single_flight(app, sandbox, serve)
     assert not list(redis_client.scan_iter(f"{redis_client.test_prefix}tokens:lock:*"))  # the lock is released
 
 
@@ -95,7 +90,7 @@ def test_a_second_401_after_a_refresh_signs_out_instead_of_looping(tmp_path, san
     app = make_oauth_app(tmp_path, sandbox.url)
     client = app.test_client()
     sign_in(client, "bob")
-    requests.post(f"{sandbox.url}/_sandbox/faults", json={"faults": [{"path": "/rest/api/3/project", "status": 401}]}, timeout=10)
+    set_faults(sandbox, {"path": "/rest/api/3/project", "status": 401})
     response = client.get("/projects")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=/projects")
     assert oauth_stats(sandbox)["refreshes"] == 1
@@ -176,7 +171,7 @@ def test_an_unavailable_token_endpoint_keeps_the_sign_in(tmp_path, sandbox):
     sign_in(client, "bob")
     record_id, record = session_record(app, client)
     sandbox_fault(sandbox, expire_access_tokens=True)
-    requests.post(f"{sandbox.url}/_sandbox/faults", json={"faults": [{"path": "^/oauth/token$", "status": 503, "count": 1}]}, timeout=10)
+    set_faults(sandbox, {"path": "^/oauth/token$", "status": 503, "count": 1})
     assert client.get("/projects").status_code == 502
     assert app_state(app).token_store.load(record_id) == record
     assert client.get("/projects").status_code == 200
@@ -184,39 +179,28 @@ def test_an_unavailable_token_endpoint_keeps_the_sign_in(tmp_path, sandbox):
 
 
 @pytest.mark.redis
-def test_single_flight_across_two_processes_sharing_redis(tmp_path, sandbox, redis_client):
+def test_single_flight_across_two_processes_sharing_redis(tmp_path, sandbox, redis_client, processes):
     settings = {
         **oauth_settings(sandbox.url), "TESTING": "1", "WTF_CSRF_ENABLED": False, "INSTANCE_PATH": str(tmp_path),
         "REDIS_URL": "redis://127.0.0.1:6379/0", "SESSION_KEY_PREFIX": redis_client.test_prefix,
     }
-    root = Path(__file__).resolve().parents[2]
-    workers = [
-        subprocess.Popen([sys.executable, "-m", "tests.oauth.app_process", json.dumps(settings)], cwd=root,
-                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        for _ in range(2)
-    ]
-    try:
-        urls = [f"http://127.0.0.1:{int(worker.stdout.readline())}" for worker in workers]
-        with requests.Session() as browser:
-            started = browser.post(f"{urls[0]}/login/start", data={"next": "/projects"}, allow_redirects=False, timeout=10)
-            back = browser.get(urls[1] + authorize(started.headers["Location"], "bob"), allow_redirects=False, timeout=10)
-            assert back.status_code == 302 and back.headers["Location"] == "/projects"  # the callback landed on worker 2
-            cookie = browser.cookies["session"]
-        sandbox_fault(sandbox, expire_access_tokens=True)
-        barrier = threading.Barrier(CONCURRENCY)
+    urls = [start_app(processes, settings, tmp_path / f"worker-{n}.log")[1] for n in range(2)]
+    with requests.Session() as browser:
+        started = browser.post(f"{urls[0]}/login/start", data={"next": "/projects"}, allow_redirects=False, timeout=10)
+        back = browser.get(urls[1] + authorize(started.headers["Location"], "bob"), allow_redirects=False, timeout=10)
+        assert back.status_code == 302 and back.headers["Location"] == "/projects"  # the callback landed on worker 2
+        cookie = browser.cookies["session"]
+    sandbox_fault(sandbox, expire_access_tokens=True)
+    barrier = threading.Barrier(CONCURRENCY)
 
-        def one(n: int) -> int:
-            with requests.Session() as http:
-                http.cookies.set("session", cookie)
-                barrier.wait(timeout=30)
-                return http.get(f"{urls[n % 2]}/projects", timeout=60, allow_redirects=False).status_code
+    def one(n: int) -> int:
+        with requests.Session() as http:
+            http.cookies.set("session", cookie)
+            barrier.wait(timeout=30)
+            return http.get(f"{urls[n % 2]}/projects", timeout=60, allow_redirects=False).status_code
 
-        with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
-            statuses = list(pool.map(one, range(CONCURRENCY)))
-        refreshes = oauth_stats(sandbox)["refreshes"]
-        print(f"\nrefreshes under {CONCURRENCY} concurrent requests over two processes: {refreshes}")
-        assert statuses == [200] * CONCURRENCY and refreshes == 1
-    finally:
-        for worker in workers:
-            worker.terminate()
-            worker.wait(timeout=10)
+    with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
+        statuses = list(pool.map(one, range(CONCURRENCY)))
+    refreshes = oauth_stats(sandbox)["refreshes"]
+    print(f"\nrefreshes under {CONCURRENCY} concurrent requests over two processes: {refreshes}")
+    assert statuses == [200] * CONCURRENCY and refreshes == 1

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from jira_client.auth.session_data import safe_next
-from tests.oauth.conftest import make_oauth_app, rewrite_record, session_record, sign_in, start_sign_in
 from jira_client.state import app_state
+from tests.support.oauth import authorize, make_oauth_app, rewrite_record, session_record, sign_in, start_sign_in
 
 COOKIE = "session"
 
@@ -65,8 +65,6 @@ def test_logout_needs_the_csrf_token(tmp_path, sandbox):
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
     callback_start = client.post("/login/start", data={"next": "/projects", "csrf_token": token})
     assert callback_start.status_code == 302
-    from tests.oauth.conftest import authorize
-
     assert client.get(authorize(callback_start.headers["Location"], "bob")).status_code == 302
     assert client.post("/logout").status_code == 400
     signed_in_page = client.get("/projects").get_data(as_text=True)

@@ -11,8 +11,10 @@ import subprocess
 
 import pytest
 
-from tests.conftest import make_app
-from tests.ops.conftest import ROOT, VENV_BIN, free_port, subprocess_env
+from tests.support.apps import make_app
+from tests.support.oauth import oauth_settings
+from tests.support.paths import ROOT, VENV_BIN
+from tests.support.processes import free_port, subprocess_env
 
 TIMEOUT = 60
 
@@ -85,8 +87,6 @@ def test_invalid_settings_are_reported_by_flask_and_by_the_module(good_env):
 
 
 def test_multi_user_checks_the_oauth_client_and_redirect_uri(tmp_path, sandbox):
-    from tests.oauth.conftest import oauth_settings
-
     good = make_app(tmp_path, **oauth_settings(sandbox.url)).test_cli_runner().invoke(args=["doctor"])
     wrong_path = make_app(tmp_path, **oauth_settings(
         sandbox.url, JIRA_OAUTH_REDIRECT_URI="https://jira.example.com/oauth/done")).test_cli_runner().invoke(args=["doctor"])

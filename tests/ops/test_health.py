@@ -7,7 +7,7 @@ import threading
 import redis
 
 from jira_client.observability.checks import CachedProbe, Check
-from tests.conftest import make_app
+from tests.support.apps import make_app
 
 
 def test_healthz_answers_without_any_io(client, jira_http):

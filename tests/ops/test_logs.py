@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import re
 
-import requests
 from responses import matchers
 
 from jira_client.observability import events
 from jira_client.observability.logs import clean, pseudonym
-from tests.conftest import make_app
-from tests.ops.conftest import log_lines
+from tests.support import sandbox as control
+from tests.support.apps import make_app
+from tests.support.oauth import make_oauth_app, session_record, sign_in
+from tests.support.stubs import EMPTY_PROJECTS
 
-PROJECTS = {"values": [], "isLast": True, "startAt": 0, "maxResults": 50, "total": 0}
+
+def log_lines(text: str) -> list[dict]:
+    """Return every line of ``text`` parsed as JSON (failing the test on one that is not)."""
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 def request_lines(text: str) -> list[dict]:
@@ -43,7 +48,7 @@ def test_an_unsafe_request_id_is_replaced(client, capsys):
 
 
 def test_the_request_id_goes_on_to_jira_and_the_line_counts_the_calls(client, jira_http, capsys):
-    jira_http.get("https://jira.test/rest/api/3/project/search", json=PROJECTS,
+    jira_http.get("https://jira.test/rest/api/3/project/search", json=EMPTY_PROJECTS,
                   match=[matchers.header_matcher({"X-Request-ID": "req-7"})])
 
     assert client.get("/projects", headers={"X-Request-ID": "req-7"}).status_code == 200
@@ -77,8 +82,7 @@ def test_no_token_secret_or_cookie_is_ever_logged(tmp_path, sandbox, sandbox_inf
     app = make_app(tmp_path, JIRA_BASE_URL=sandbox.url, JIRA_EMAIL=admin["email"],
                    JIRA_API_TOKEN=admin["api_token"], SECRET_KEY=secret_key, METRICS_TOKEN="metrics-token-5ec2e7")
     client = app.test_client()
-    requests.post(f"{sandbox.url}/_sandbox/faults", json={"faults": [
-        {"path": "search/jql", "status": 429, "retry_after": 0, "count": 1}]}, timeout=10).raise_for_status()
+    control.set_faults(sandbox, {"path": "search/jql", "status": 429, "retry_after": 0, "count": 1})
     with caplog.at_level(logging.DEBUG, logger="jira_client"):
         pages = [client.get(path, headers={"Authorization": "Bearer metrics-token-5ec2e7", "Cookie": "other=cookie-value-c00k1e"})
                  for path in ("/projects", "/issues/ACME-1", "/search?jql=project%3DACME", "/metrics", "/readyz")]
@@ -107,15 +111,13 @@ def capsys_free(text: str) -> str:
 
 
 def test_a_multi_user_sign_in_logs_no_token(tmp_path, sandbox, capsys):
-    from tests.oauth.conftest import make_oauth_app, session_record, sign_in
-
     app = make_oauth_app(tmp_path, sandbox.url)
     client = app.test_client()
     sign_in(client, "alice", site="acme")
     client.get("/projects")
     _, record = session_record(app, client)
     text = capsys.readouterr().err
-    info = requests.get(f"{sandbox.url}/_sandbox/info", timeout=10).json()
+    info = control.sandbox_info(sandbox)
 
     assert request_lines(text)
     for value in (record.access_token, record.refresh_token, info["oauth"]["client_secret"], app.config["SECRET_KEY"]):
@@ -124,8 +126,6 @@ def test_a_multi_user_sign_in_logs_no_token(tmp_path, sandbox, capsys):
 
 
 def test_events_name_the_person_and_the_request_as_the_request_lines_do(tmp_path, sandbox, capsys):
-    from tests.oauth.conftest import make_oauth_app, sign_in
-
     app = make_oauth_app(tmp_path, sandbox.url)
     client = app.test_client()
     sign_in(client, "alice", site="acme")

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import requests
+from prometheus_client import REGISTRY
 
 from jira_client.api.client import JiraClient, RetryPolicy
 from jira_client.api.transport import create_transport
 from jira_client.observability import events
 from jira_client.observability.jira_calls import JiraCallObserver, operation_name
-from tests.conftest import make_app
-from tests.ops.conftest import metric
 from jira_client.state import app_state
+from tests.support.apps import make_app
+from tests.support.sandbox import set_faults
+from tests.support.stubs import EMPTY_PROJECTS
 
-PROJECTS = {"values": [], "isLast": True, "startAt": 0, "maxResults": 50, "total": 0}
+
+def metric(name: str, **labels: str) -> float:
+    """Return a sample's current value in this process's registry (0 when it has none yet)."""
+    return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
 def test_http_requests_are_counted_by_endpoint_and_status(client):
@@ -51,7 +55,7 @@ def test_a_429_and_the_wait_it_asks_for_are_counted(tmp_path, jira_http):
     url = "https://jira.test/rest/api/3/project/search"
     jira_http.get(url, status=429, json={"errorMessages": ["Rate limited."]},
                   headers={"Retry-After": "2", "RateLimit-Reason": "jira-burst-based"})
-    jira_http.get(url, json=PROJECTS)
+    jira_http.get(url, json=EMPTY_PROJECTS)
     limited = {"operation": "GET project/search", "reason": "jira-burst-based"}
     before, waited_before = metric("jira_web_jira_rate_limited_total", **limited), metric(
         "jira_web_jira_retry_wait_seconds_total", cause="retry_after")
@@ -64,8 +68,7 @@ def test_a_429_and_the_wait_it_asks_for_are_counted(tmp_path, jira_http):
 
 
 def test_a_429_from_the_live_sandbox_is_counted(sandbox_app, sandbox):
-    requests.post(f"{sandbox.url}/_sandbox/faults", json={"faults": [
-        {"path": "project/search", "status": 429, "retry_after": 0, "count": 1}]}, timeout=10).raise_for_status()
+    set_faults(sandbox, {"path": "project/search", "status": 429, "retry_after": 0, "count": 1})
     limited = {"operation": "GET project/search", "reason": "unknown"}
     before = metric("jira_web_jira_rate_limited_total", **limited)
     calls_before = metric("jira_web_jira_calls_total", operation="GET project/search", status="429")

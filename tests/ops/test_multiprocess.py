@@ -10,7 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.ops.conftest import ROOT, VENV_BIN, LineReader, free_port, subprocess_env
+from tests.support.paths import ROOT, VENV_BIN
+from tests.support.processes import LineReader, free_port, subprocess_env
 
 GUNICORN_CONFIG = '''
 from prometheus_client import multiprocess

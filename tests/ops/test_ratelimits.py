@@ -8,8 +8,7 @@ from flask import render_template
 
 from jira_client.observability.ratelimits import RateLimitStore, snapshot_from
 from jira_client.state import app_state
-
-PROJECTS = {"values": [], "isLast": True, "startAt": 0, "maxResults": 50, "total": 0}
+from tests.support.stubs import EMPTY_PROJECTS
 URL = "https://jira.test/rest/api/3/project/search"
 QUOTA_HEADERS = {
     "X-RateLimit-Limit": "350", "X-RateLimit-Remaining": "40", "X-RateLimit-Reset": "2026-11-27T18:00Z",
@@ -20,7 +19,7 @@ QUOTA_HEADERS = {
 
 
 def test_every_header_is_recorded_for_the_user_and_site(app, client, jira_http, caplog):
-    jira_http.get(URL, json=PROJECTS, headers=QUOTA_HEADERS)
+    jira_http.get(URL, json=EMPTY_PROJECTS, headers=QUOTA_HEADERS)
 
     with caplog.at_level(logging.WARNING, logger="jira_client"):
         client.get("/projects")
@@ -36,7 +35,7 @@ def test_a_429_is_recorded_and_logged_as_rate_limited(app, client, jira_http, ca
     app_state(app).client_options["sleep"] = lambda seconds: None
     jira_http.get(URL, status=429, json={"errorMessages": ["Slow down."]},
                   headers={"Retry-After": "1", "RateLimit-Reason": "jira-burst-based"})
-    jira_http.get(URL, json=PROJECTS)
+    jira_http.get(URL, json=EMPTY_PROJECTS)
 
     with caplog.at_level(logging.WARNING, logger="jira_client"):
         assert client.get("/projects").status_code == 200
@@ -47,7 +46,7 @@ def test_a_429_is_recorded_and_logged_as_rate_limited(app, client, jira_http, ca
 
 
 def test_answers_without_rate_limit_headers_change_nothing(app, client, jira_http):
-    jira_http.get(URL, json=PROJECTS)
+    jira_http.get(URL, json=EMPTY_PROJECTS)
     client.get("/projects")
     assert len(app_state(app).rate_limits) == 0
 
@@ -67,7 +66,7 @@ def test_header_values_are_capped_and_retry_after_needs_a_429_or_503():
 
 
 def test_the_partial_shows_the_latest_headers(app, client, jira_http):
-    jira_http.get(URL, json=PROJECTS, headers=QUOTA_HEADERS)
+    jira_http.get(URL, json=EMPTY_PROJECTS, headers=QUOTA_HEADERS)
     client.get("/projects")
 
     with app.test_request_context("/account"):

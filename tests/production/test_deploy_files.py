@@ -9,7 +9,7 @@ import re
 import pytest
 
 from jira_client.settings import PURPOSE
-from tests.production.conftest import ROOT
+from tests.support.paths import ROOT
 
 LOCAL_ONLY = {"HOST", "PORT", "JIRA_SANDBOX", "SANDBOX_PORT", "WEB_CONCURRENCY", "REDIS_URL", "TRUST_FORWARDED_HOST", "INSTANCE_PATH"}
 

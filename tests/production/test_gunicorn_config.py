@@ -9,9 +9,10 @@ from types import SimpleNamespace
 
 from jira_client.api.client import JiraClient
 from jira_client.api.transport import create_transport
-from tests.conftest import make_app
-from tests.production.conftest import ROOT, VENV_BIN, base_env
 from jira_client.state import app_state
+from tests.support.apps import make_app
+from tests.support.paths import ROOT, VENV_BIN
+from tests.support.processes import server_env
 
 CONFIG = ROOT / "gunicorn.conf.py"
 HEROKU_ROUTER_TIMEOUT = 30
@@ -74,7 +75,7 @@ def test_the_access_log_format_leaves_out_query_strings(monkeypatch):
 def test_gunicorn_accepts_the_file():
     printed = subprocess.run(
         [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--print-config", "wsgiref.simple_server:demo_app"],
-        cwd=ROOT, env=base_env(PORT="5123"), capture_output=True, text=True, timeout=30,
+        cwd=ROOT, env=server_env(PORT="5123"), capture_output=True, text=True, timeout=30,
     )
     settings = dict(line.split("=", 1) for line in printed.stdout.splitlines() if "=" in line)
     settings = {name.strip(): value.strip() for name, value in settings.items()}

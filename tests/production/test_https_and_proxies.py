@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request, session, url_for
 
-from tests.conftest import make_app
+from tests.support.apps import make_app
 
 TRUSTED_PEER = {"REMOTE_ADDR": "10.1.2.3"}
 UNTRUSTED_PEER = {"REMOTE_ADDR": "203.0.113.9"}

@@ -9,7 +9,8 @@ import sys
 
 import requests
 
-from tests.production.conftest import ROOT, base_env, free_port, wait_until
+from tests.support.paths import ROOT
+from tests.support.processes import free_port, server_env, wait_until
 
 
 def procfile_web_command() -> str:
@@ -28,7 +29,7 @@ def docker_healthcheck_code() -> str:
 
 def test_the_procfile_web_command_serves_healthz_without_logging_query_strings(processes, tmp_path, sandbox_server):
     port = free_port()
-    env = base_env(
+    env = server_env(
         PORT=str(port), INSTANCE_PATH=str(tmp_path), WEB_CONCURRENCY="1", LOG_LEVEL="INFO",
         JIRA_BASE_URL=sandbox_server.url, JIRA_EMAIL="admin@sandbox.test", JIRA_API_TOKEN="unused-here",
     )

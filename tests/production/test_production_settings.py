@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from jira_client.settings import Settings, SettingsError
-from tests.production.conftest import VENV_BIN, base_env, free_port
+from tests.support.paths import VENV_BIN
+from tests.support.processes import free_port, server_env
 
 STRONG = "s" * 16 + "0123456789abcdef0123"
 SINGLE_USER = {"SECRET_KEY": STRONG, "JIRA_BASE_URL": "https://team.atlassian.net", "JIRA_EMAIL": "a@b.c", "JIRA_API_TOKEN": "t"}
@@ -84,7 +85,7 @@ def test_https_is_forced_by_default_when_the_redirect_uri_is_https():
 
 
 def test_gunicorn_exits_with_the_reason_when_several_workers_have_no_redis(processes, tmp_path):
-    env = base_env(PORT=str(free_port()), WEB_CONCURRENCY="2", INSTANCE_PATH=str(tmp_path), **{
+    env = server_env(PORT=str(free_port()), WEB_CONCURRENCY="2", INSTANCE_PATH=str(tmp_path), **{
         key: value for key, value in SINGLE_USER.items() if key != "SECRET_KEY"
     })
     gunicorn = processes.start([str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "web_app:create_app()"], env, tmp_path / "g.log")

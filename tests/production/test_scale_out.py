@@ -7,13 +7,13 @@ import re
 import pytest
 import requests
 
-from tests.production.conftest import free_port, start_gunicorn
+from tests.support.processes import free_port, start_gunicorn
+from tests.support.sandbox import configure_sandbox, oauth_stats, reset_stats, sandbox_admin, sandbox_info, set_faults
 
 
 def jira_env(sandbox) -> dict:
     """Return the settings that point the app at the live sandbox as its admin (single_user)."""
-    info = requests.get(f"{sandbox.url}/_sandbox/info", timeout=10).json()
-    admin = next(user for user in info["users"] if user["admin"])
+    admin = sandbox_admin(sandbox)
     return {"JIRA_BASE_URL": sandbox.url, "JIRA_EMAIL": admin["email"], "JIRA_API_TOKEN": admin["api_token"]}
 
 
@@ -34,12 +34,12 @@ def test_a_session_started_on_one_process_carries_on_at_the_other(processes, tmp
     assert first.popen.poll() is None and second.popen.poll() is None
 
 
-def test_redis_stopped_mid_run_gives_a_503_page_and_serving_resumes_when_it_returns(processes, tmp_path, sandbox, own_redis):
-    app, url = start_gunicorn(processes, tmp_path, "app", **jira_env(sandbox), REDIS_URL=own_redis.url)
+def test_redis_stopped_mid_run_gives_a_503_page_and_serving_resumes_when_it_returns(processes, tmp_path, sandbox, redis_server):
+    app, url = start_gunicorn(processes, tmp_path, "app", **jira_env(sandbox), REDIS_URL=redis_server.url)
     browser = requests.Session()
     assert browser.get(f"{url}/projects/ACME", timeout=20).status_code == 200
 
-    own_redis.stop()
+    redis_server.stop()
     down = browser.get(f"{url}/projects/ACME?page=1", allow_redirects=False, timeout=20)
     new_visitor = requests.get(f"{url}/projects/ACME", allow_redirects=False, timeout=20)
 
@@ -49,7 +49,7 @@ def test_redis_stopped_mid_run_gives_a_503_page_and_serving_resumes_when_it_retu
     assert new_visitor.status_code == 503  # its new session cannot be stored: refused, not half-served
     assert "Traceback" not in app.output()
 
-    own_redis.start()
+    redis_server.start()
     back = browser.get(f"{url}/projects/ACME", allow_redirects=False, timeout=20)
     assert back.status_code == 200
     assert browser.get(f"{url}/projects/ACME?page=1", allow_redirects=False, timeout=20).status_code == 200
@@ -71,16 +71,12 @@ def sign_in(browser: requests.Session, app_url: str, user: str) -> requests.Resp
     return browser.get(approved.headers["Location"], allow_redirects=False, timeout=20)
 
 
-def oauth_stats(sandbox) -> dict:
-    return requests.get(f"{sandbox.url}/_sandbox/stats", timeout=10).json()["oauth"]
-
-
 @pytest.mark.redis
 def test_sign_in_on_one_process_carry_on_at_the_other_and_share_refreshed_tokens(processes, tmp_path, sandbox, machine_redis, key_prefix):
-    info = requests.get(f"{sandbox.url}/_sandbox/info", timeout=10).json()
+    info = sandbox_info(sandbox)
     first_port = free_port()
     callback = f"http://127.0.0.1:{first_port}/auth/callback"
-    requests.post(f"{sandbox.url}/_sandbox/config", json={"redirect_uris": [callback]}, timeout=10).raise_for_status()
+    configure_sandbox(sandbox, redirect_uris=[callback])
     env = {
         "APP_MODE": "multi_user", "JIRA_OAUTH_CLIENT_ID": info["oauth"]["client_id"],
         "JIRA_OAUTH_CLIENT_SECRET": info["oauth"]["client_secret"], "JIRA_OAUTH_REDIRECT_URI": callback,
@@ -100,8 +96,8 @@ def test_sign_in_on_one_process_carry_on_at_the_other_and_share_refreshed_tokens
         assert chosen.status_code == 302
     assert browser.get(f"{second_url}/projects", allow_redirects=False, timeout=20).status_code == 200
 
-    requests.post(f"{sandbox.url}/_sandbox/faults", json={"faults": [], "expire_access_tokens": True}, timeout=10).raise_for_status()
-    requests.post(f"{sandbox.url}/_sandbox/stats/reset", timeout=10).raise_for_status()
+    set_faults(sandbox, expire_access_tokens=True)
+    reset_stats(sandbox)
     assert browser.get(f"{second_url}/projects", allow_redirects=False, timeout=20).status_code == 200
     assert oauth_stats(sandbox)["refreshes"] == 1  # the second process refreshed and stored the new pair
     assert browser.get(f"{first_url}/projects", allow_redirects=False, timeout=20).status_code == 200

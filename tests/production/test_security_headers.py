@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-import requests
 
-from tests.conftest import make_app
+from tests.support.apps import make_app
+from tests.support.sandbox import sandbox_info
 
 SAMPLE_ARGS = {
     "PathConverter": "app.css", "ProjectKeyConverter": "ACME", "IssueKeyConverter": "ACME-1",
@@ -19,7 +19,7 @@ INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)|<style\b|\son[a-z]+\s*=", re
 
 def sandbox_app(tmp_path, sandbox, mode: str = "single_user", **overrides):
     """Return a test app on the live sandbox: as its admin (single_user) or with its OAuth client."""
-    info = requests.get(f"{sandbox.url}/_sandbox/info", timeout=10).json()
+    info = sandbox_info(sandbox)
     admin = next(user for user in info["users"] if user["admin"])
     oauth = {
         "JIRA_OAUTH_CLIENT_ID": info["oauth"]["client_id"], "JIRA_OAUTH_CLIENT_SECRET": info["oauth"]["client_secret"],

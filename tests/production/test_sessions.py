@@ -10,8 +10,9 @@ from redis.connection import SSLConnection
 
 from jira_client import security
 from jira_client.sessions import redis_client
-from tests.conftest import make_app
-from tests.production.conftest import quick_redis
+from tests.support.apps import make_app
+from tests.support.clock import FakeClock
+from tests.support.redis_servers import quick_redis
 
 START = 1_800_000_000
 
@@ -19,12 +20,9 @@ START = 1_800_000_000
 @pytest.fixture
 def clock(monkeypatch):
     """A frozen clock for the session limits: set ``clock.now``."""
-
-    class Clock:
-        now = START
-
-    monkeypatch.setattr(security, "_now", lambda: Clock.now)
-    return Clock
+    clock = FakeClock(START)
+    monkeypatch.setattr(security, "_now", clock)
+    return clock
 
 
 def session_app(tmp_path, **overrides):

@@ -1,32 +1,20 @@
-"""Shared fixtures for the sandbox's tests: a fresh sandbox app, its test client, auth headers.
+"""Fixtures for the sandbox's own tests: a fresh sandbox app, its test client, a fake clock, a live sandbox of the test's own.
 
 ``api`` runs a test once per way of reaching Jira: site style with basic auth, gateway style with
 basic auth (scoped API tokens) and gateway style with an OAuth bearer token (from a fake
 identity service, so these tests do not depend on the OAuth flow).
 """
 
-import base64
 import secrets
 
 import pytest
 
-from sandbox import directory
+from sandbox import directory, start_sandbox
 from sandbox.app import create_sandbox_app
+from tests.support.clock import FakeClock
+from tests.support.sandbox import HOME_SITE, basic_headers, bearer_headers
 
-HOME_SITE = directory.HOME_SITE_ID
 ALL_SCOPES = frozenset({"read:jira-work", "write:jira-work", "read:jira-user", "offline_access"})
-
-
-def basic_headers(name: str) -> dict:
-    """Return basic-auth headers carrying the directory user's email and API token."""
-    user = directory.user_by("name", name)
-    raw = f"{user['email']}:{user['api_token']}".encode()
-    return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
-
-
-def bearer_headers(token: str) -> dict:
-    """Return headers carrying an OAuth access token."""
-    return {"Authorization": f"Bearer {token}"}
 
 
 class FakeIdentity:
@@ -116,3 +104,16 @@ def fake_identity(sandbox_app):
 def api(request, client, fake_identity):
     """An Api in each style: site/basic, gateway/basic and gateway/bearer."""
     return Api(client, request.param, fake_identity)
+
+
+@pytest.fixture
+def clock():
+    """A FakeClock for the identity service's token lifetimes."""
+    return FakeClock()
+
+
+@pytest.fixture
+def live():
+    """A sandbox of this test's own, serving on a free loopback port; stopped after the test."""
+    with start_sandbox() as sandbox:
+        yield sandbox

@@ -7,9 +7,9 @@ import time
 import pytest
 
 from sandbox import directory
-from sandbox.admin import TRUNCATED_JSON, route_template
+from sandbox.admin import FAULTS_KEY, TRUNCATED_JSON, route_template
 from sandbox.identity import TokenError
-from tests.sandbox.conftest import HOME_SITE, basic_headers, bearer_headers
+from tests.support.sandbox import HOME_SITE, basic_headers, bearer_headers, set_faults
 
 ISSUE = "/rest/api/3/issue/ACME-1"
 ADMIN = basic_headers("admin")
@@ -20,21 +20,33 @@ PARAGRAPH = {"type": "paragraph", "content": [{"type": "text", "text": "from tes
 COMMENT = {"body": {"type": "doc", "version": 1, "content": [PARAGRAPH]}}
 
 
-def set_faults(client, *faults, **actions):
-    """POST a fault list (and one-off actions); return the response."""
-    return client.post("/_sandbox/faults", json={"faults": list(faults), **actions})
-
-
 def get_issue(client, headers=ADMIN):
     """GET ACME-1 as the admin; return the response."""
     return client.get(ISSUE, headers=headers)
 
 
-def timed(call):
-    """Return (result, seconds) of ``call()``."""
-    started = time.perf_counter()
-    result = call()
-    return result, time.perf_counter() - started
+@pytest.fixture
+def delays(monkeypatch, sandbox_app) -> list[tuple[str, float]]:
+    """Record each delay the fault hooks impose, as ("latency" or "stall", seconds); the delays still happen.
+
+    The tests check the delay asked for, not a clock: how long they really take is measured in bench/worst_cases.py.
+    """
+    seen: list[tuple[str, float]] = []
+    sleep, faults = time.sleep, sandbox_app.extensions[FAULTS_KEY]
+    stall, here = faults.wait, threading.get_ident()  # the test client runs requests on the test's own thread
+
+    def latency(seconds: float) -> None:
+        if threading.get_ident() == here:
+            seen.append(("latency", seconds))
+        sleep(seconds)
+
+    def stalled(seconds: float) -> None:
+        seen.append(("stall", seconds))
+        stall(seconds)
+
+    monkeypatch.setattr(time, "sleep", latency)
+    monkeypatch.setattr(faults, "wait", stalled)
+    return seen
 
 
 def oauth_tokens(app, name: str = "alice") -> dict:
@@ -50,10 +62,10 @@ def test_no_faults_by_default(client):
     assert get_issue(client).status_code == 200
 
 
-def test_latency_delays_then_answers(client):
+def test_latency_delays_then_answers(client, delays):
     set_faults(client, {"path": "^/rest/api/3/issue/", "latency_ms": 50})
-    response, seconds = timed(lambda: get_issue(client))
-    assert response.status_code == 200 and seconds >= 0.04
+    response = get_issue(client)
+    assert response.status_code == 200 and delays == [("latency", 0.05)]
 
 
 @pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
@@ -72,10 +84,10 @@ def test_429_uses_the_recorded_body_and_no_retry_after_unless_asked(client):
     assert response.get_json() == RATE_LIMITED and "Retry-After" not in response.headers
 
 
-def test_latency_combines_with_status(client):
+def test_latency_combines_with_status(client, delays):
     set_faults(client, {"status": 503, "latency_ms": 50})
-    response, seconds = timed(lambda: get_issue(client))
-    assert response.status_code == 503 and seconds >= 0.04
+    response = get_issue(client)
+    assert response.status_code == 503 and delays == [("latency", 0.05)]
 
 
 def test_count_limits_hits(client):
@@ -116,10 +128,10 @@ def test_invalid_json_is_a_truncated_200(client):
         json.loads(response.data)
 
 
-def test_stall_holds_the_request(client):
+def test_stall_holds_the_request(client, delays):
     set_faults(client, {"stall_seconds": 0.2})
-    response, seconds = timed(lambda: get_issue(client))
-    assert response.status_code == 200 and seconds >= 0.2
+    response = get_issue(client)
+    assert response.status_code == 200 and delays == [("stall", 0.2)]
 
 
 def test_clearing_faults_ends_a_stall(sandbox_app, client):

@@ -22,8 +22,8 @@ from referencing.jsonschema import DRAFT4
 
 from sandbox import directory
 from sandbox.admin import route_template
-from tests.conftest import SHARED_FIXTURES, shared_fixture
-from tests.sandbox.conftest import HOME_SITE, basic_headers
+from tests.support.paths import SHARED_FIXTURES, shared_fixture
+from tests.support.sandbox import HOME_SITE, basic_headers
 
 FIXTURES = SHARED_FIXTURES
 SPEC_FILE = FIXTURES / "openapi" / "jira-platform-swagger-v3.v3.json"

@@ -9,19 +9,13 @@ import pytest
 from flask import Flask
 
 from sandbox import directory, identity
-from tests.clock import FakeClock
-from tests.conftest import SHARED_FIXTURES
+from tests.support.paths import SHARED_FIXTURES
 
 RECORDINGS = SHARED_FIXTURES / "responses"
 CLIENT_ID = directory.OAUTH_CLIENT["client_id"]
 CLIENT_SECRET = directory.OAUTH_CLIENT["client_secret"]
 REDIRECT_URI = directory.OAUTH_CLIENT["redirect_uris"][0]
 DAY = 24 * 3600
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import base64
 import pytest
 
 from sandbox import directory
-from tests.sandbox.conftest import HOME_SITE, basic_headers, bearer_headers
+from tests.support.sandbox import HOME_SITE, basic_headers, bearer_headers
 
 NOT_AUTHENTICATED = {"errorMessages": ["You are not authenticated. Authentication required to perform this operation."],
                      "errors": {}}

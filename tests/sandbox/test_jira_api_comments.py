@@ -3,12 +3,9 @@
 import pytest
 
 from sandbox import directory, fields
+from tests.support.documents import adf
 
 ALICE = directory.user_by("name", "alice")
-
-
-def adf(text: str) -> dict:
-    return {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": text}]}]}
 
 
 def test_first_page_holds_a_hundred_at_most(api):

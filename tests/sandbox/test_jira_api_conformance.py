@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import SHARED_FIXTURES, shared_path
+from tests.support.paths import SHARED_FIXTURES, shared_path
 
 RECORDINGS = SHARED_FIXTURES / "responses" / "nango-cloud-2026-04"
 TEAM_MANAGED_ONLY = {"entityId", "scope"}

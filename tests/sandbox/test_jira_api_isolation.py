@@ -3,7 +3,7 @@
 import pytest
 
 from sandbox import directory
-from tests.sandbox.conftest import bearer_headers
+from tests.support.sandbox import bearer_headers
 
 ADF = {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": "x"}]}]}
 FOREIGN = ("ACME-", "GLOBX", "Acme Platform", "Globex")

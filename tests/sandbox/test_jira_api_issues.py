@@ -3,14 +3,11 @@
 import pytest
 
 from sandbox import directory, fields
+from tests.support.documents import adf
 
 NOT_FOUND = {"errorMessages": ["Issue does not exist or you do not have permission to see it."], "errors": {}}
 ALICE = directory.user_by("name", "alice")
 BOB = directory.user_by("name", "bob")
-
-
-def adf(text: str) -> dict:
-    return {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": text}]}]}
 
 
 def _create(api, user="alice", **given):

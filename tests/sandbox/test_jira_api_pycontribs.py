@@ -1,9 +1,6 @@
 """A real third-party client, pycontribs ``jira``, works against the sandbox over loopback HTTP."""
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 jira = pytest.importorskip("jira")
 
@@ -11,14 +8,9 @@ ADF = {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content":
 
 
 @pytest.fixture
-def jira_client(sandbox_app):
-    server = make_server("127.0.0.1", 0, sandbox_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield jira.JIRA(f"http://127.0.0.1:{server.server_port}", options={"rest_api_version": "3"},
-                    basic_auth=("alice@sandbox.test", "sandbox-alice-api-token"), max_retries=0)
-    server.shutdown()
-    thread.join()
+def jira_client(sandbox_app, serve):
+    return jira.JIRA(serve(sandbox_app), options={"rest_api_version": "3"},
+                     basic_auth=("alice@sandbox.test", "sandbox-alice-api-token"), max_retries=0)
 
 
 def test_reads(jira_client):

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from tests.sandbox.conftest import basic_headers
+from tests.support.sandbox import basic_headers
 
 DOC = {"type": "doc", "version": 1}
 TEXT = {**DOC, "content": [{"type": "paragraph", "content": [{"type": "text", "text": "racing"}]}]}

@@ -3,7 +3,7 @@
 import pytest
 
 from sandbox import directory, jql
-from tests.sandbox.conftest import bearer_headers
+from tests.support.sandbox import bearer_headers
 
 UNBOUNDED = {"errorMessages": [jql.UNBOUNDED_MESSAGE], "errors": {}}
 

@@ -1,11 +1,12 @@
 """The sandbox's JQL subset: fields, operators, precedence, dates, ordering, errors and limits."""
 
 import datetime as dt
-import time
 
 import pytest
 
 from sandbox.jql import MAX_JQL_LENGTH, UNBOUNDED_MESSAGE, JqlError, compile_jql
+from tests.support.documents import adf
+from tests.support.work import count_calls
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)
 ALICE = "712020:00000000-0000-4000-8000-00000000a11c"
@@ -33,11 +34,6 @@ CATEGORIES = {
 def person(account_id):
     name = "Alice Anders" if account_id == ALICE else "Bob Brown"
     return {"accountId": account_id, "displayName": name, "emailAddress": "x@sandbox.test"}
-
-
-def adf(*paragraphs):
-    return {"type": "doc", "version": 1, "content": [
-        {"type": "paragraph", "content": [{"type": "text", "text": text}]} for text in paragraphs]}
 
 
 def issue(number, key, summary, *, status, category, assignee=None, reporter=None, kind="Task",
@@ -521,7 +517,8 @@ def test_long_flat_query_within_the_limit_works():
     assert set(search(jql)) == {"ACME-1", "ACME-9", "ACME-10"}
 
 
-def test_search_over_hundreds_of_issues_takes_milliseconds():
+def test_search_over_hundreds_of_issues_does_bounded_work_per_issue():
+    """Bounded by function calls counted, not by time (bench/worst_cases.py times searches): about 300 per issue today."""
     issues = [
         issue(30000 + n, f"ACME-{n}", f"Summary {n} about exports", status=("1", "To Do"),
               category="new", assignee=ALICE if n % 2 else BOB, labels=["a", "b"],
@@ -532,8 +529,10 @@ def test_search_over_hundreds_of_issues_takes_milliseconds():
     ]
     jql = ('project = ACME AND (text ~ "export*" OR assignee = currentUser()) AND created > -30d '
            "AND labels in (a, c) ORDER BY priority DESC, key")
-    started = time.perf_counter()
-    query = compile_(jql)
-    hits = query.sort([found for found in issues if query.matches(found)])
-    elapsed = time.perf_counter() - started
-    assert len(hits) == 320 and elapsed < 0.05
+
+    def search_all():
+        query = compile_(jql)
+        return query.sort([found for found in issues if query.matches(found)])
+
+    hits, calls = count_calls(search_all)
+    assert len(hits) == 320 and calls <= 2_000 * len(issues)

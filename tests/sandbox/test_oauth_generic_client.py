@@ -1,6 +1,5 @@
 """Generic OAuth 2.0 client libraries run the whole 3LO flow against a live sandbox identity service."""
 
-import threading
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
@@ -11,10 +10,8 @@ from authlib.integrations.requests_client import OAuthError
 from flask import Flask
 from oauthlib.oauth2.rfc6749.errors import InvalidGrantError
 from requests_oauthlib import OAuth2Session as OAuthlibSession
-from werkzeug.serving import make_server
 
 from sandbox import directory, identity
-from tests.clock import FakeClock
 
 CLIENT_ID = directory.OAUTH_CLIENT["client_id"]
 CLIENT_SECRET = directory.OAUTH_CLIENT["client_secret"]
@@ -40,22 +37,12 @@ class ConsentForm(HTMLParser):
 
 
 @pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def sandbox_url(clock, monkeypatch):
+def sandbox_url(clock, monkeypatch, serve):
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")  # plain http on loopback
     app = Flask(__name__)
     app.extensions["sandbox_identity"] = identity.Identity({}, clock=clock)
     app.register_blueprint(identity.bp)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    return serve(app)
 
 
 def consent(authorization_url: str, user: str) -> str:

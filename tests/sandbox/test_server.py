@@ -6,29 +6,13 @@ import pytest
 import requests
 
 from sandbox import directory, start_sandbox
+from tests.support.sandbox import reset_stats, sandbox_stats, set_faults
 
 ADMIN = directory.user_by("name", "admin")
 AUTH = (ADMIN["email"], ADMIN["api_token"])
 ISSUE = "/rest/api/3/issue/ACME-1"
 PARAGRAPH = {"type": "paragraph", "content": [{"type": "text", "text": "from test_server"}]}
 COMMENT = {"body": {"type": "doc", "version": 1, "content": [PARAGRAPH]}}
-
-
-@pytest.fixture
-def live():
-    """A sandbox serving on a free loopback port, stopped after the test."""
-    with start_sandbox() as sandbox:
-        yield sandbox
-
-
-def stats(sandbox) -> dict:
-    """Return the sandbox's counters, fetched without a pooled connection."""
-    return requests.get(sandbox.url + "/_sandbox/stats", headers={"Connection": "close"}, timeout=5).json()
-
-
-def set_faults(sandbox, *faults) -> None:
-    """Replace the sandbox's fault list."""
-    requests.post(sandbox.url + "/_sandbox/faults", json={"faults": list(faults)}, timeout=5).raise_for_status()
 
 
 def test_running_sandbox_describes_itself(live):
@@ -41,18 +25,18 @@ def test_one_session_uses_one_connection(live):
     with requests.Session() as session:
         statuses = [session.get(live.url + ISSUE, auth=AUTH, timeout=5).status_code for _ in range(20)]
     assert statuses == [200] * 20
-    assert stats(live)["connections"] == 2  # the session's one, plus stats()'s own
+    assert sandbox_stats(live)["connections"] == 2  # the session's one, plus sandbox_stats()'s own
 
 
 def test_keep_alive_survives_request_bodies(live):
     set_faults(live, {"method": "POST", "status": 503, "count": 1})  # answered before the body is read
-    requests.post(live.url + "/_sandbox/stats/reset", timeout=5)
+    reset_stats(live)
     with requests.Session() as session:
         assert session.post(live.url + ISSUE + "/comment", json=COMMENT, auth=AUTH, timeout=5).status_code == 503
         for _ in range(3):
             assert session.post(live.url + ISSUE + "/comment", json=COMMENT, auth=AUTH, timeout=5).status_code == 201
             assert session.get(live.url + ISSUE, auth=AUTH, timeout=5).status_code == 200
-    assert stats(live)["connections"] == 2  # the session's one, plus stats()'s own
+    assert sandbox_stats(live)["connections"] == 2  # the session's one, plus sandbox_stats()'s own
 
 
 def test_each_session_opens_its_own_connection(live):
@@ -60,7 +44,7 @@ def test_each_session_opens_its_own_connection(live):
         with requests.Session() as session:
             for _ in range(5):
                 session.get(live.url + ISSUE, auth=AUTH, timeout=5)
-    requests_counted = stats(live)
+    requests_counted = sandbox_stats(live)
     assert requests_counted["connections"] == 3
     assert requests_counted["requests"] == [
         {"method": "GET", "path": "/rest/api/3/issue/{issueIdOrKey}", "status": 200, "count": 10},

@@ -7,27 +7,15 @@ every call below use v3, where comment bodies are ADF documents instead of plain
 """
 
 import pytest
-import requests
 
-from sandbox import directory, start_sandbox
+from sandbox import directory
+from tests.support.documents import adf
+from tests.support.sandbox import jira_calls
 
 jira = pytest.importorskip("jira")
 
 ADMIN = directory.user_by("name", "admin")
 JQL = "project = ACME ORDER BY key ASC"
-
-
-def adf(text: str) -> dict:
-    """Return an ADF document with one paragraph of ``text``."""
-    paragraph = {"type": "paragraph", "content": [{"type": "text", "text": text}]}
-    return {"type": "doc", "version": 1, "content": [paragraph]}
-
-
-@pytest.fixture
-def live():
-    """A sandbox serving on a free loopback port."""
-    with start_sandbox() as sandbox:
-        yield sandbox
 
 
 @pytest.fixture
@@ -43,8 +31,7 @@ def library(live):
 
 def routes_hit(live) -> set[tuple[str, str, int]]:
     """Return the (method, route, status) triples the sandbox has counted."""
-    counted = requests.get(live.url + "/_sandbox/stats", timeout=5).json()["requests"]
-    return {(row["method"], row["path"], row["status"]) for row in counted}
+    return {(row["method"], row["path"], row["status"]) for row in jira_calls(live)}
 
 
 def test_lists_projects(library):

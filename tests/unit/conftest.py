@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from jsonschema import Draft4Validator
 
-from tests.conftest import shared_fixture
+from tests.support.paths import shared_fixture
 
 
 @pytest.fixture(scope="session")

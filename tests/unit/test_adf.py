@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,7 +10,8 @@ import pytest
 from markupsafe import Markup
 
 from jira_client.api.adf import to_html, to_markdown, to_text
-from tests.conftest import SHARED_FIXTURES
+from tests.support.documents import doc, para, text
+from tests.support.paths import IN_CI, SHARED_FIXTURES
 
 ADF_FIXTURES = SHARED_FIXTURES / "adf"
 
@@ -19,7 +19,7 @@ ADF_FIXTURES = SHARED_FIXTURES / "adf"
 def _fixture_files() -> list[Path]:
     if ADF_FIXTURES.is_dir():
         return sorted(p for p in ADF_FIXTURES.rglob("*.json") if p.parent.name != "schema")
-    if os.environ.get("CI") == "true":
+    if IN_CI:
         pytest.fail(f"ADF fixtures missing at {ADF_FIXTURES} (required when CI=true)")
     return []
 
@@ -49,18 +49,6 @@ def texts(node: object) -> list[str]:
                 out.append(item["text"])
             stack.extend(item.get("content", []) if isinstance(item.get("content"), list) else [])
     return out
-
-
-def doc(*content: object) -> dict:
-    return {"version": 1, "type": "doc", "content": list(content)}
-
-
-def para(*content: object) -> dict:
-    return {"type": "paragraph", "content": list(content)}
-
-
-def text(value: str, *marks: dict) -> dict:
-    return {"type": "text", "text": value, "marks": list(marks)} if marks else {"type": "text", "text": value}
 
 
 # --- real documents ---------------------------------------------------------------------------

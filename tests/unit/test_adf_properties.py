@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jira_client.api.adf import to_html, to_text
-from tests.conftest import shared_path
+from tests.support.paths import shared_path
 
 NODE_TYPES = [
     "doc", "paragraph", "heading", "bulletList", "orderedList", "listItem", "codeBlock", "blockquote", "rule",

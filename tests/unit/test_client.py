@@ -13,7 +13,7 @@ from responses.registries import OrderedRegistry
 from jira_client.api import errors
 from jira_client.api.client import JiraClient, RetryPolicy
 from jira_client.api.transport import create_transport
-from tests.clock import FakeClock
+from tests.support.clock import FakeClock
 
 BASE = "https://jira.test"
 API = f"{BASE}/rest/api/3"

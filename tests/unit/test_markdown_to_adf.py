@@ -2,34 +2,11 @@
 
 from __future__ import annotations
 
-
 import pytest
 from jsonschema import Draft4Validator
 
 from jira_client.api.adf import from_markdown, to_markdown
-
-
-def doc(*content: object) -> dict:
-    return {"version": 1, "type": "doc", "content": list(content)}
-
-
-def para(*content: object) -> dict:
-    return {"type": "paragraph", "content": list(content)}
-
-
-def text(value: str, *marks: dict) -> dict:
-    return {"type": "text", "text": value, "marks": list(marks)} if marks else {"type": "text", "text": value}
-
-
-def item(*content: object) -> dict:
-    return {"type": "listItem", "content": list(content)}
-
-
-def link(href: str, title: str | None = None) -> dict:
-    return {"type": "link", "attrs": {"href": href, "title": title} if title else {"href": href}}
-
-
-STRONG, EM, STRIKE, CODE = {"type": "strong"}, {"type": "em"}, {"type": "strike"}, {"type": "code"}
+from tests.support.documents import CODE, EM, STRIKE, STRONG, doc, item, link, para, text
 
 CASES = {
     "empty": ("", doc()),

@@ -6,7 +6,7 @@ import pytest
 from jsonschema import Draft4Validator
 
 from jira_client.api.adf import from_markdown, mention_markdown, to_html, to_markdown
-from tests.unit.test_markdown_to_adf import STRONG, doc, para, text
+from tests.support.documents import STRONG, doc, para, text
 
 BOB = "712020:0b0b0b0b-0000-4000-8000-00000000b0b0"
 ANN = "5b10ac8d82e05b22cc7d4ef5"

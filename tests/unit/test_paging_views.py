@@ -9,8 +9,8 @@ import pytest
 from responses import matchers
 
 from jira_client.web.lists import MAX_PAGES
-from tests.conftest import form_token
-from tests.unit.test_views import API, ISSUE, issues_page
+from tests.support.forms import form_token, once_token
+from tests.support.stubs import API, ISSUE, issues_page
 
 
 def comment(n: int) -> dict:
@@ -134,8 +134,6 @@ def test_no_next_link_past_the_last_page_remembered(client, jira_http):
 
 def test_the_comment_retry_page_can_be_sent_again(app, client, jira_http):
     import requests
-
-    from tests.conftest import once_token
 
     action = "/issues/ACME-1/comments"
     jira_http.post(f"{API}/issue/ACME-1/comment", body=requests.ConnectionError("down"))

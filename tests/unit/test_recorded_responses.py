@@ -12,7 +12,7 @@ from jira_client.api.errors import JiraError, error_for_status
 from jira_client.api.models import Comment, Issue, IssueSummary, Project, Site, Transition, User
 from jira_client.api.pagination import offset_page, token_page
 from jira_client.api.transport import create_transport
-from tests.conftest import recorded_body, shared_fixture, shared_path
+from tests.support.paths import recorded_body, shared_fixture, shared_path
 
 
 def test_get_issue_recording_becomes_an_issue():

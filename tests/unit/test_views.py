@@ -8,34 +8,11 @@ import pytest
 import requests
 from responses import matchers
 
-from tests.conftest import form_token, make_app, once_token
-
-API = "https://jira.test/rest/api/3"
+from tests.support.apps import make_app
+from tests.support.forms import form_token, once_token
+from tests.support.stubs import API, ISSUE, issues_page
 
 COMMENTS = "/issues/ACME-1/comments"
-
-ISSUE = {
-    "id": "10001",
-    "key": "ACME-1",
-    "fields": {
-        "summary": "<script>alert('x')</script> Login fails",
-        "status": {"name": "In Progress", "statusCategory": {"key": "indeterminate", "name": "In Progress"}},
-        "assignee": None,
-        "reporter": {"accountId": "a1", "displayName": "Ada <b>Admin</b>"},
-        "priority": {"id": "3", "name": "Medium"},
-        "issuetype": {"id": "1", "name": "Bug"},
-        "project": {"id": "10000", "key": "ACME", "name": "Acme"},
-        "labels": ["login"],
-        "created": "2026-11-01T10:00:00.000+0000",
-        "updated": "2026-11-02T10:00:00.000+0000",
-        "description": {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Steps <to> reproduce"}]}]},
-        "comment": {
-            "comments": [{"id": "501", "author": {"accountId": "a1", "displayName": "Ada"}, "body": {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": "First!"}]}]}, "created": "2026-11-01T11:00:00.000+0000", "updated": "2026-11-01T11:00:00.000+0000"}],
-            "startAt": 0, "maxResults": 1, "total": 1,
-        },
-    },
-    "transitions": [{"id": "31", "name": "Done", "to": {"name": "Done", "statusCategory": {"key": "done"}}}],
-}
 
 
 def stub_issue(jira_http, body=ISSUE, **kwargs):
@@ -177,13 +154,6 @@ def test_search_shows_jiras_message_for_bad_jql(client, jira_http):
 def test_search_refuses_overlong_jql_without_calling(client, jira_http):
     assert client.get("/search", query_string={"jql": "x" * 3000}).status_code == 400
     assert len(jira_http.calls) == 0
-
-
-def issues_page(keys, token=None):
-    body = {"issues": [{"id": str(i), "key": k, "fields": {"summary": k, "project": {"key": "ACME", "name": "Acme"}}} for i, k in enumerate(keys)], "isLast": token is None}
-    if token:
-        body["nextPageToken"] = token
-    return body
 
 
 def test_project_page_pages_with_server_side_tokens(client, jira_http):

@@ -7,9 +7,10 @@ import re
 import pytest
 
 from jira_client.api import adf
-from tests.conftest import form_token
-from tests.integration.conftest import reset_stats
-from tests.writes.conftest import Writer, admin_get, form_data, page, single_user_app, writes
+from tests.support.apps import single_user_app
+from tests.support.forms import form_data, form_token, page
+from tests.support.sandbox import admin_get, reset_stats, writes
+from tests.support.writers import Writer
 
 BOB_ID = "712020:00000000-0000-4000-8000-000000000b0b"
 

@@ -6,9 +6,9 @@ import threading
 
 import requests
 
-from tests.conftest import form_token
-from tests.integration.conftest import reset_stats, set_faults
-from tests.writes.conftest import admin_get, page, titled, writes
+from tests.support.apps import single_user_app
+from tests.support.forms import form_token, page
+from tests.support.sandbox import admin_get, reset_stats, set_faults, titled, writes
 
 NEW_BUG = "/projects/OPS/issues/new?type=10002"  # OPS bugs: cascading select, datetime, select, environment
 NEW_TASK = "/projects/ACME/issues/new?type=10001"  # ACME tasks: number, multi select, text and textarea fields
@@ -128,8 +128,6 @@ def test_a_double_submit_creates_exactly_one_issue(writer, sandbox):
 
 
 def test_two_simultaneous_submits_of_one_form_create_one_issue(sandbox, serve, tmp_path):
-    from tests.writes.conftest import single_user_app
-
     url = serve(single_user_app(sandbox, tmp_path))
     browser = requests.Session()
     html = browser.get(url + NEW_BUG, timeout=10).text

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.writes.conftest import admin_get, form_data, make_writer, page, titled
-
-try:
-    from tests.oauth.conftest import sandbox_fault, sign_in
-except ImportError:
-    pytest.skip("multi_user fixtures (tests/oauth/conftest.py) are not available", allow_module_level=True)
+from tests.support.forms import form_data, page
+from tests.support.oauth import sign_in
+from tests.support.sandbox import admin_get, sandbox_fault, titled
+from tests.support.writers import make_writer
 
 
 @pytest.mark.parametrize(("form_page", "typed", "shown"), [

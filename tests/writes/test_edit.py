@@ -8,11 +8,10 @@ from responses import matchers
 
 from jira_client.api import adf
 from jira_client.web.forms import rich_text
-from tests.conftest import make_app
-from tests.integration.conftest import reset_stats, sandbox_admin
-from tests.writes.conftest import admin_get, admin_put, form_data, page, writes
-
-API = "https://jira.test/rest/api/3"
+from tests.support.apps import make_app
+from tests.support.forms import form_data, page
+from tests.support.sandbox import admin_get, admin_put, reset_stats, sandbox_admin, writes
+from tests.support.stubs import API
 
 
 def edit_form(client, key: str) -> dict:

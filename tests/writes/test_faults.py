@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from tests.conftest import form_token
-from tests.integration.conftest import jira_calls, reset_stats, set_faults
-from tests.writes.conftest import admin_get, form_data, make_writer, page, titled, writes
 from jira_client.state import app_state
+from tests.support.forms import form_data, form_token, page
+from tests.support.processes import eventually
+from tests.support.sandbox import admin_get, jira_calls, reset_stats, set_faults, titled, writes
+from tests.support.writers import make_writer
 
 BOB = "712020:00000000-0000-4000-8000-000000000b0b|Bob Brown"
 
@@ -75,16 +74,6 @@ def test_nothing_was_written_by_the_failed_attempts(sandbox, tmp_path):
     assert admin_get(sandbox, "issue/OPS-21")["fields"]["status"]["name"] != "Done"
     assert "typed-label" not in admin_get(sandbox, "issue/OPS-20")["fields"]["labels"]
     assert "10009" in [c["id"] for c in admin_get(sandbox, "issue/OPS-2/comment")["comments"]]
-
-
-def eventually(check, seconds: float = 5.0) -> bool:
-    """Return True once ``check()`` is true (the stalled request finishes on the sandbox's own thread)."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 @pytest.mark.parametrize("mode", ["single_user", "multi_user"])

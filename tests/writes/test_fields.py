@@ -7,7 +7,7 @@ import pytest
 from jira_client.api import adf
 from jira_client.web.forms import jira_fields
 from jira_client.api.models import Choice, FieldMeta
-from tests.conftest import recorded_body
+from tests.support.paths import recorded_body
 
 CF = "com.atlassian.jira.plugin.system.customfieldtypes:"
 OPTIONS = (Choice("1", "Red"), Choice("2", "Blue"))

@@ -9,13 +9,9 @@ from cachelib import SimpleCache
 
 from jira_client.api.errors import ServerError, TransportError
 from jira_client.web.forms import once
-from tests.conftest import make_app, once_token
 from jira_client.state import app_state
-
-
-@pytest.fixture
-def app(tmp_path):
-    return make_app(tmp_path)
+from tests.support.apps import make_app
+from tests.support.forms import once_token
 
 
 def submit(app, path: str, sent: str, write=lambda run: run.finish("/done")):

@@ -7,9 +7,9 @@ import responses
 from responses import matchers
 
 from jira_client.api import adf
-from tests.conftest import form_token, make_app, once_token
-from tests.integration.conftest import jira_calls, reset_stats, set_faults
-from tests.writes.conftest import admin_get, form_data, page, writes
+from tests.support.apps import make_app
+from tests.support.forms import form_data, form_token, once_token, page
+from tests.support.sandbox import admin_get, jira_calls, reset_stats, set_faults, writes
 
 ADMIN_ID = "712020:00000000-0000-4000-8000-0000000000ad"
 BOB = "712020:00000000-0000-4000-8000-000000000b0b|Bob Brown"

@@ -1,7 +1,7 @@
 """Serve a multi_user app in its own process (for the two-processes-sharing-Redis test).
 
-Usage: ``python -m tests.oauth.app_process '<settings as JSON>'``; prints the port, then serves
-until terminated.
+Usage: ``python -m tests.support.app_process '<settings as JSON>'``; prints the port, then serves
+until terminated. ``tests.support.processes.start_app`` starts it and reads the port.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def main() -> None:
     """Build the app from the JSON settings in argv[1] and serve it on a free loopback port."""
     server = make_server("127.0.0.1", 0, create_app(json.loads(sys.argv[1])), threaded=True)
     print(server.port, flush=True)
-    sys.stdout = open(os.devnull, "w")  # nobody reads the pipe from here on; never let it fill up
+    sys.stdout = open(os.devnull, "w")  # nothing more is needed from stdout; keep request noise out of the log
     server.serve_forever()
 
 

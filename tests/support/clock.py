@@ -2,7 +2,7 @@
 
 
 class FakeClock:
-    """Callable like ``time.time``/``time.monotonic``; ``advance`` and ``sleep`` move it."""
+    """Callable like ``time.time``/``time.monotonic``; ``advance`` and ``sleep`` move it, or set ``now``."""
 
     def __init__(self, now: float = 1_800_000_000.0) -> None:
         self.now = now
