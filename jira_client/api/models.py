@@ -88,15 +88,17 @@ class Site:
             scopes=tuple(s for s in data.get("scopes") or () if isinstance(s, str)),
         )
 
+    def as_dict(self) -> dict[str, str]:
+        """Return id, name and URL as a plain dict, the way a session keeps the chosen site."""
+        return {"id": self.id, "name": self.name, "url": self.url}
+
 
 @dataclass(frozen=True)
 class Project:
     id: str
     key: str
     name: str
-    type_key: str = ""
-    avatar_url: str = ""
-    lead: User | None = None
+    type_key: str = ""  # software, service_desk or business
 
     @classmethod
     def from_api(cls, data: Any) -> Project:
@@ -106,8 +108,6 @@ class Project:
             key=_str(data.get("key")),
             name=_str(data.get("name"), _str(data.get("key"))),
             type_key=_str(data.get("projectTypeKey")),
-            avatar_url=_str(_dict(data.get("avatarUrls")).get("48x48")),
-            lead=User.from_api(data.get("lead")),
         )
 
 
@@ -131,14 +131,13 @@ class Named:
 
     id: str
     name: str
-    icon_url: str = ""
 
     @classmethod
     def from_api(cls, data: Any) -> Named | None:
         data = _dict(data)
         if not data.get("name") and not data.get("id"):
             return None
-        return cls(id=_str(data.get("id")), name=_str(data.get("name")), icon_url=_str(data.get("iconUrl")))
+        return cls(id=_str(data.get("id")), name=_str(data.get("name")))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
@@ -29,6 +30,7 @@ from flask import Flask
 from requests.auth import AuthBase
 
 from jira_client.api.errors import AuthError, BadResponse, JiraError, RateLimited, TransportError
+from jira_client.api.models import Site
 from jira_client.api.transport import get_transport
 from jira_client.auth.tokens import TokenKeeper
 from jira_client.settings import Settings
@@ -136,8 +138,8 @@ def refresh(settings: Settings, refresh_token: str) -> Mapping:
             raise error from exc
 
 
-def accessible_resources(api_url: str, access_token: str) -> list[dict]:
-    """Return the sites a grant reaches, as {"id", "name", "url"}; raise JiraError on failure."""
+def accessible_resources(api_url: str, access_token: str) -> list[Site]:
+    """Return the sites a grant reaches; raise JiraError on failure."""
     url = f"{api_url}/oauth/token/accessible-resources"
     try:
         response = get_transport().get(url, auth=StaticBearer(access_token), timeout=TIMEOUT, allow_redirects=False)
@@ -151,10 +153,8 @@ def accessible_resources(api_url: str, access_token: str) -> list[dict]:
         payload = None
     if not isinstance(payload, list):
         raise BadResponse("Atlassian's list of sites could not be read.", status=response.status_code)
-    return [
-        {"id": str(site["id"]), "name": str(site.get("name") or site["id"]), "url": str(site.get("url") or "")}
-        for site in payload if isinstance(site, dict) and site.get("id")
-    ]
+    sites = [Site.from_api(entry) for entry in payload]
+    return [replace(site, name=site.name or site.id) for site in sites if site.id]
 
 
 def redirect_uri_problem(uri: str) -> str | None:

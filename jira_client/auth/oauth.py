@@ -28,13 +28,14 @@ from werkzeug.wrappers import Response
 
 from jira_client.api.client import JiraClient
 from jira_client.api.errors import AuthError, BadResponse
+from jira_client.api.models import Site
 from jira_client.api.transport import get_transport
 from jira_client.auth import atlassian
 from jira_client.auth.atlassian import BearerAuth
 from jira_client.auth.base import SETUP_HIDDEN, SETUP_LOCKED, SETUP_OPEN, AuthStrategy, Viewer
 from jira_client.auth.emergency import EmergencyAdmin
 from jira_client.auth.oauth_views import bp
-from jira_client.auth.session_data import ADMIN_KEY, AUTH_KEY, PER_SITE_SESSION_KEYS, safe_next
+from jira_client.auth.session_data import AUTH_KEY, PER_SITE_SESSION_KEYS, safe_next
 from jira_client.auth.tokens import TokenCipher, TokenKeeper, TokenRecord, TokenStore, store_for
 from jira_client.observability import events
 from jira_client.observability.checks import Check
@@ -160,25 +161,25 @@ class OAuthStrategy(AuthStrategy):
         """Return the token endpoint's answer to a refresh; raise AuthError when the grant is over."""
         return atlassian.refresh(self.settings, refresh_token)
 
-    def accessible_resources(self, access_token: str) -> list[dict]:
-        """Return the sites this grant reaches, as {"id", "name", "url"}; raise JiraError on failure."""
+    def accessible_resources(self, access_token: str) -> list[Site]:
+        """Return the sites this grant reaches; raise JiraError on failure."""
         return atlassian.accessible_resources(self.api_url, access_token)
 
-    def use_site(self, site: dict) -> None:
+    def use_site(self, site: Site) -> None:
         """Make ``site`` (one of the grant's) the session's site and load who the person is there."""
         info = session[AUTH_KEY]
         record = self.current_record()
         if record is None:
             raise AuthError("Your Atlassian sign-in has ended.")
-        base_url = f"{self.api_url}/ex/jira/{site['id']}"
+        base_url = f"{self.api_url}/ex/jira/{site.id}"
         auth = BearerAuth(self.keeper, info["record"])
         me = JiraClient(get_transport(), base_url, auth, timeout=atlassian.TIMEOUT).myself()
         if me is None:
             raise BadResponse("Jira did not say who you are.")
         for key in PER_SITE_SESSION_KEYS:
             session.pop(key, None)
-        session[AUTH_KEY] = {**info, "site": site, "account_id": me.account_id, "name": me.display_name}
-        events.signed_in(me.account_id, site.get("url"))
+        session[AUTH_KEY] = {**info, "site": site.as_dict(), "account_id": me.account_id, "name": me.display_name}
+        events.signed_in(me.account_id, site.url)
 
     # -- /setup: emergency admin access --
 

@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 
 from jira_client.api.errors import AuthError, JiraError
+from jira_client.api.models import Site
 from jira_client.auth.atlassian import as_jira_error
 from jira_client.auth.session_data import ADMIN_KEY, AUTH_KEY, NEXT_KEY, safe_next
 from jira_client.auth.tokens import TokenRecord
@@ -119,14 +120,14 @@ def callback():
     return _complete_sign_in(strategy, token, sites)
 
 
-def _complete_sign_in(strategy, token: Mapping, sites: list[dict]):
+def _complete_sign_in(strategy, token: Mapping, sites: list[Site]):
     """Store the record, give the session a new id, then pick the site (or ask which)."""
     next_path = safe_next(session.pop(NEXT_KEY, None))
     strategy.forget_tokens()
     session.pop(ADMIN_KEY, None)
     session.pop("csrf_token", None)  # a new CSRF token for the signed-in session
     record_id = strategy.store.create(TokenRecord.from_token(token, time.time()))
-    session[AUTH_KEY] = {"record": record_id, "sites": sites, "site": None}
+    session[AUTH_KEY] = {"record": record_id, "sites": [site.as_dict() for site in sites], "site": None}
     current_app.session_interface.regenerate(session)  # after the state was consumed: no fixation
     if len(sites) > 1:
         return redirect(url_for("auth.sites", next=next_path))
@@ -150,9 +151,10 @@ def sites():
     form.next.data = next_path
     if not isinstance(info, dict) or strategy.current_record() is None:
         return strategy.login_redirect(next_path)
-    page = {"form": form, "sites": info["sites"], "current": info.get("site")}
+    grant_sites = [Site.from_api(site) for site in info["sites"]]
+    page = {"form": form, "sites": grant_sites, "current": info.get("site")}
     if request.method == "POST":
-        chosen = next((site for site in info["sites"] if site["id"] == form.site.data), None)
+        chosen = next((site for site in grant_sites if site.id == form.site.data), None)
         if chosen is None:
             return render_template("auth/sites.html", error="Choose one of your sites.", **page), 400
         strategy.use_site(chosen)
