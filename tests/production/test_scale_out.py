@@ -105,3 +105,17 @@ def test_sign_in_on_one_process_carry_on_at_the_other_and_share_refreshed_tokens
 
     assert (stats["refreshes"], stats["reuse_rejections"]) == (1, 0)  # the first used the refreshed token
     assert first.popen.poll() is None and second.popen.poll() is None
+
+
+def test_jira_sandbox_under_gunicorn_starts_one_sandbox_for_every_worker(processes, tmp_path, redis_server):
+    """JIRA_SANDBOX=1 with two workers: gunicorn's master starts the sandbox once, before it forks."""
+    app, url = start_gunicorn(processes, tmp_path, "demo", JIRA_SANDBOX="1", SANDBOX_PORT="0", WEB_CONCURRENCY="2",
+                              REDIS_URL=redis_server.url)
+    banners = set()
+    for _ in range(12):
+        page = requests.get(f"{url}/projects", timeout=10)
+        assert page.status_code == 200 and "ACME" in page.text
+        banners.update(re.findall(r"built-in sandbox at\s*<code>([^<]+)</code>", page.text))
+
+    assert len(banners) == 1
+    assert app.output().count("Built-in sandbox (JIRA_SANDBOX=1) serving at") == 1
