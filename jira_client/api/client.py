@@ -186,6 +186,11 @@ class JiraClient:
         body = {"transition": {"id": keys.numeric_id(transition_id)}, "fields": fields or {}, "update": update or {}}
         self._request("POST", f"issue/{keys.segment(keys.issue_key(key))}/transitions", json=body)
 
+    def get_assignee(self, key: str) -> User | None:
+        """Return who an issue is assigned to now (None: nobody), asking for that field alone."""
+        payload = self._request("GET", f"issue/{keys.segment(keys.issue_key(key))}", params={"fields": "assignee"})
+        return User.from_api(_fields_of(payload).get("assignee"))
+
     def assign_issue(self, key: str, account_id: str | None) -> None:
         """Assign an issue to ``account_id`` (None: nobody); never retried."""
         path = f"issue/{keys.segment(keys.issue_key(key))}/assignee"
@@ -310,3 +315,9 @@ def _read_capped(response: requests.Response, url: str) -> bytes:
         raise TransportError("Jira's answer was cut off.", url=url, timed_out=True) from exc
     finally:
         response.close()
+
+
+def _fields_of(payload: object) -> dict:
+    """Return an issue answer's ``fields`` object ({} when Jira sent something else)."""
+    fields = payload.get("fields") if isinstance(payload, dict) else None
+    return fields if isinstance(fields, dict) else {}

@@ -30,6 +30,17 @@ def once_token(app, action: str) -> str:
         return once.token(action)
 
 
+def client_once_token(client, action: str) -> str:
+    """Return a one-time token for ``action`` made for the person signed in on ``client`` (for forms no page shows them)."""
+    from jira_client.web.forms import once
+
+    app = client.application
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    headers = {"Cookie": f"{cookie.key}={cookie.value}"} if cookie else {}
+    with app.test_request_context("/", headers=headers):
+        return once.token(action)
+
+
 def comment_form(client, key: str) -> dict:
     """Open an issue page and return the add-comment form's hidden fields (its one-time token)."""
     html = client.get(f"/issues/{key}").get_data(as_text=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import responses
 from responses import matchers
@@ -9,7 +11,7 @@ from responses import matchers
 from jira_client.api import adf
 from tests.support.apps import make_app
 from tests.support.forms import form_data, form_token, once_token, page
-from tests.support.sandbox import admin_get, jira_calls, reset_stats, set_faults, writes
+from tests.support.sandbox import admin_get, jira_calls, reset_stats, sandbox_stats, set_faults, writes
 
 ADMIN_ID = "712020:00000000-0000-4000-8000-0000000000ad"
 BOB = "712020:00000000-0000-4000-8000-000000000b0b|Bob Brown"
@@ -73,9 +75,28 @@ def test_assign_to_me_to_someone_found_and_to_nobody(writer, sandbox):
     assert admin_get(sandbox, "issue/OPS-11")["fields"]["assignee"]["displayName"] == "Bob Brown"
 
     html = page(writer.client, "/issues/OPS-11/assignee")
-    response = writer.client.post("/issues/OPS-11/assignee", data={"once": form_token(html, "/issues/OPS-11/assignee"), "assignee": ""})
+    assert 'value="nobody"' in html  # "Nobody (unassigned)" is a choice of its own, not an empty one
+    response = writer.client.post("/issues/OPS-11/assignee", data={"once": form_token(html, "/issues/OPS-11/assignee"), "assignee": "nobody"})
     assert response.status_code == 302
     assert admin_get(sandbox, "issue/OPS-11")["fields"]["assignee"] is None
+
+
+def test_the_assign_form_starts_on_the_current_assignee_and_an_empty_submit_changes_nothing(writer, sandbox):
+    before = admin_get(sandbox, "issue/OPS-9")["fields"]["assignee"]
+    assert before is not None
+    action = "/issues/OPS-9/assignee"
+    html = page(writer.client, action)
+    current = f'{before["accountId"]}|{before["displayName"]}'
+    assert re.search(r'<input[^>]*checked[^>]*value="%s"|<input[^>]*value="%s"[^>]*checked' % (re.escape(current), re.escape(current)), html)
+
+    reset_stats(sandbox)
+    nothing_chosen = writer.client.post(action, data={**form_data(html, action), "assignee": ""}, follow_redirects=True)
+    unchanged = writer.client.post(action, data=form_data(page(writer.client, action), action), follow_redirects=True)
+
+    assert admin_get(sandbox, "issue/OPS-9")["fields"]["assignee"] == before
+    assert "Nothing changed" in nothing_chosen.get_data(as_text=True) and "Nothing changed" in unchanged.get_data(as_text=True)
+    assert "unassigned" not in nothing_chosen.get_data(as_text=True).split("Nothing changed")[1][:80]
+    assert not [r for r in sandbox_stats(sandbox)["requests"] if r["method"] == "PUT"]
 
 
 def test_labels_are_added_and_removed_with_update_operations(writer, sandbox):

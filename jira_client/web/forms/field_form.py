@@ -4,6 +4,9 @@
 (see ``jira_fields``), named by Jira's field id so Jira's own field errors land next
 to the right input. A person picker is a select plus a ``<id>__query`` text input and a search
 button, which works without JavaScript: the view fills the select with matches and re-renders.
+Enter in that text input searches too, never submits the whole form: a browser presses the form's
+own button then, so a query typed since the last search (``<id>__searched`` remembers it) is taken
+as a search, not as the go-ahead to write.
 
 Rich text that Markdown cannot carry whole is edited in parts (``partial``, from
 ``rich_text.split``): one ``<id>__part<n>`` text area per editable part, shown between the
@@ -20,7 +23,7 @@ from typing import Any, Sequence
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import Field, HiddenField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -31,6 +34,7 @@ from jira_client.web.errors import ErrorPage
 from jira_client.web.jira import get_jira
 
 QUERY_SUFFIX = "__query"
+SEARCHED_SUFFIX = "__searched"
 PART_SUFFIX = "__part"
 MAX_TEXT_CHARS = 32_000  # Jira's limit on a text field is 32,767 characters
 REQUIRED = "Jira needs a value here."
@@ -95,6 +99,7 @@ def build(base: type[FlaskForm], metas: Sequence[FieldMeta], *, data: dict[str, 
             attributes[meta.id] = _field(meta, kind)
             if kind == jira_fields.USER:
                 attributes[meta.id + QUERY_SUFFIX] = StringField(f"Find a person for {meta.name}")
+                attributes[meta.id + SEARCHED_SUFFIX] = HiddenField()
     form_class = type(base.__name__, (base,), attributes)
     form = form_class(data=data) if posted else form_class(formdata=None, data=data)
     for meta in metas:
@@ -158,20 +163,30 @@ def jira_values(raw: dict[str, Any], metas: Sequence[FieldMeta], keep_empty: boo
 
 
 def search_people(form: FlaskForm, metas: Sequence[FieldMeta], **where: str) -> bool:
-    """Run the person search whose button was pressed (``search=<field id>``); return whether it ran.
+    """Run a person search instead of the write, when one was asked for; return whether it ran.
 
-    ``where`` says whom the person may be (``issue_key`` or ``project_key``), as Jira's assignable search takes it.
+    Asked for means its button was pressed (``search=<field id>``), or its box holds a query not
+    searched yet (Enter pressed there, or a name typed and never looked up). ``where`` says whom the
+    person may be (``issue_key`` or ``project_key``), as Jira's assignable search takes it.
     """
-    field_id = request.form.get("search", "")
-    meta = next((m for m in metas if m.id == field_id and jira_fields.kind_of(m) == jira_fields.USER), None)
-    if meta is None or field_id not in form._fields:
+    pickers = [m for m in metas if jira_fields.kind_of(m) == jira_fields.USER and m.id + QUERY_SUFFIX in form._fields]
+    pressed = request.form.get("search", "")
+    meta = next((m for m in pickers if m.id == pressed), None) or next((m for m in pickers if _unsearched(form, m)), None)
+    if meta is None:
         return False
-    query = (form[field_id + QUERY_SUFFIX].data or "").strip()
+    query = (form[meta.id + QUERY_SUFFIX].data or "").strip()
     found = list(get_jira().search_assignable_users(query, **where)) if query else []
-    offer_people(form[field_id], meta, found)
+    offer_people(form[meta.id], meta, found)
+    form[meta.id + SEARCHED_SUFFIX].data = query
     if not found:
-        form[field_id + QUERY_SUFFIX].errors = [f"Nobody matching “{query}” can be chosen here."]
+        form[meta.id + QUERY_SUFFIX].errors = [f"Nobody matching “{query}” can be chosen here."]
     return True
+
+
+def _unsearched(form: FlaskForm, meta: FieldMeta) -> bool:
+    """Return whether the picker's box holds a query that was not searched yet."""
+    query = (form[meta.id + QUERY_SUFFIX].data or "").strip()
+    return bool(query) and query != (form[meta.id + SEARCHED_SUFFIX].data or "").strip()
 
 
 def add_errors(form: FlaskForm, errors: dict[str, str]) -> dict[str, str]:

@@ -48,9 +48,14 @@ class TransitionForm(AppForm):
 
 
 class AssignForm(AppForm):
-    """Assign an issue: "me", "" (nobody) or a person found by the search."""
+    """Assign an issue: "me", "nobody" or a person found by the search (``accountId|name``).
+
+    ``current`` is who it was assigned to when the form was made, so sending it unchanged (or
+    with nothing chosen) changes nothing.
+    """
 
     assignee = RadioField("Assignee", choices=[], validate_choice=False)
+    current = HiddenField()
 
 
 class LabelsForm(AppForm):

@@ -20,7 +20,7 @@ from jira_client.web.forms import drafts, field_form, jira_fields, once
 from jira_client.web.forms.screens import AssignForm, LabelsForm, PriorityForm, TransitionForm
 from jira_client.web.jira import get_jira, login_required
 
-ME, NOBODY = "me", ""
+ME, NOBODY = "me", "nobody"
 NOT_OFFERED = ErrorPage(
     409, "Not possible now", "Jira does not offer this transition for the issue any more.",
     "Someone may have moved it meanwhile. Go back to the issue to see where it stands.",
@@ -96,21 +96,28 @@ def _quick_transition(key: str, transition_id: str):
 
 @login_required
 def assign(key: str):
-    """Assign an issue to me, to nobody, or to someone found by the search."""
+    """Assign an issue to me, to nobody, or to someone found by the search; the current assignee starts chosen.
+
+    Sending the form with nobody chosen, or with the current assignee, changes nothing.
+    """
     query = request.args.get("q", "").strip()[:100]
     form = AssignForm()
+    if request.method == "GET":
+        assignee = get_jira().get_assignee(key)
+        form.current.data = jira_fields.user_choice(assignee.account_id, assignee.display_name) if assignee else NOBODY
+        form.assignee.data = form.current.data
     people = get_jira().search_assignable_users(query, issue_key=key) if query and request.method == "GET" else ()
-    chosen = [(form.assignee.data, jira_fields.display(_PERSON, form.assignee.data))] if "|" in (form.assignee.data or "") else []
-    form.assignee.choices = field_form.select_choices([(ME, "Me"), (NOBODY, "Nobody (unassigned)")] + chosen + [
-        (jira_fields.user_choice(p.account_id, p.display_name), p.display_name) for p in people])
+    chosen = [(value, jira_fields.display(_PERSON, value)) for value in (form.assignee.data, form.current.data) if "|" in (value or "")]
+    form.assignee.choices = field_form.select_choices(list(dict([(ME, "Me"), (NOBODY, "Nobody (unassigned)")] + chosen + [
+        (jira_fields.user_choice(p.account_id, p.display_name), p.display_name) for p in people]).items()))
     if request.method == "GET" or not form.validate_on_submit():
         return _assign_page(key, form, query, people, status=200 if request.method == "GET" else 400)
-    choice = form.assignee.data or NOBODY
+    choice = form.assignee.data or ""
+    if not choice or choice == form.current.data:
+        flash(f"Nothing changed: {_stays(key, form.current.data)}.", "success")
+        return redirect(url_for("issues.show", key=key))
     try:
-        outcome = once.submit_once(
-            lambda: get_jira().assign_issue(key, viewer.account_id() if choice == ME else (choice.partition("|")[0] or None)),
-            url_for("issues.show", key=key),
-        )
+        outcome = once.submit_once(lambda: get_jira().assign_issue(key, _account_id(choice)), url_for("issues.show", key=key))
     except (JiraError, once.Refused) as error:
         page = once.failure_page(error)
         return _assign_page(key, form, query, people, status=page.status, error=page)
@@ -190,6 +197,20 @@ def _transition_page(key, screen, form, status=200, error=None):
         blockers=[m for m in metas if jira_fields.is_required_blocker(m)],
         has_comment=bool(screen and any(m.system == "comment" for m in screen.fields)),
     ), status
+
+
+def _account_id(choice: str) -> str | None:
+    """Return the account id an assignment choice names (None: nobody)."""
+    if choice == ME:
+        return viewer.account_id()
+    return None if choice == NOBODY else (choice.partition("|")[0] or None)
+
+
+def _stays(key: str, current: str | None) -> str:
+    """Return how an unchanged assignment reads ("ACME-1 stays unassigned")."""
+    if not current:
+        return f"{key} stays as it was"
+    return f"{key} stays unassigned" if current == NOBODY else f"{key} stays with {jira_fields.display(_PERSON, current)}"
 
 
 def _assign_page(key, form, query, people, status=200, error=None):
