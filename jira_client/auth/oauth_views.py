@@ -11,6 +11,7 @@ import logging
 import re
 import time
 from typing import Mapping
+from urllib.parse import urlsplit
 
 import requests
 from authlib.common.errors import AuthlibBaseError
@@ -30,6 +31,13 @@ from jira_client.state import current_strategy
 log = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__)
+MOVED = "moved"  # query flag: /login was sent to the callback's host once already
+
+
+def _callback_origin(strategy) -> str:
+    """Return the scheme and host of the registered callback (JIRA_OAUTH_REDIRECT_URI)."""
+    parts = urlsplit(strategy.settings.oauth_redirect_uri)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _error_code(value: str) -> str:
@@ -60,8 +68,17 @@ def _failure(status: int, title: str, message: str, detail: str = "", reason: st
 
 @bp.get("/login")
 def login():
-    """The "Sign in with Atlassian" button (also the way to reconnect when signed in)."""
+    """The "Sign in with Atlassian" button (also the way to reconnect when signed in).
+
+    Opened at another host name than the registered callback's (127.0.0.1 for localhost), it first
+    moves to that host: the browser keeps the sign-in's state per host name, so a sign-in
+    started elsewhere could never be finished. Once only: a proxy that rewrites the host cannot
+    make it loop.
+    """
     strategy = current_strategy()
+    callback_host = urlsplit(strategy.settings.oauth_redirect_uri).hostname
+    if urlsplit(request.host_url).hostname != callback_host and not request.args.get(MOVED):  # cookies ignore ports
+        return redirect(f"{_callback_origin(strategy)}{url_for('auth.login', next=request.args.get('next'), **{MOVED: 1})}")
     form = SignInForm(data={"next": safe_next(request.args.get("next"))})
     return render_template(
         "auth/login.html", form=form, viewer=strategy.viewer(), signed_out=request.args.get("signed_out") == "1",
@@ -100,6 +117,10 @@ def callback():
         token = strategy.client.authorize_access_token()
     except MismatchingStateError:
         log.info("Sign-in callback with a missing, foreign or used state")
+        if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+            return _failure(400, "This sign-in started at another address",
+                            f"Your browser brought no session to {request.host}: sign-in must start and end at the same "
+                            f"address. Open {_callback_origin(strategy)} and sign in there.", reason="state_mismatch")
         return _failure(400, "This sign-in link is no longer valid", "Sign-in links work once, in the browser that started them. Start again.",
                         reason="state_mismatch")
     except (AuthlibBaseError, requests.RequestException) as exc:  # OAuthError, and a missing code too

@@ -50,3 +50,20 @@ def test_denying_consent_shows_a_plain_message(sandbox, serve, page, tmp_path):
     page.wait_for_url(f"{url}/auth/callback?*")
     assert page.get_by_role("heading", name="Sign-in cancelled").is_visible()
     assert oauth_stats(sandbox)["grants"] == 0
+
+
+def test_signing_in_from_127_0_0_1_moves_to_the_registered_localhost_first(sandbox, serve, page, tmp_path):
+    """The callback is registered on localhost; someone opening 127.0.0.1 still signs in (issue #18)."""
+    port = free_port()
+    callback = f"http://localhost:{port}/auth/callback"
+    configure_sandbox(sandbox, redirect_uris=[callback])
+    serve(make_oauth_app(tmp_path, sandbox.url, JIRA_OAUTH_REDIRECT_URI=callback, WTF_CSRF_ENABLED=True), port)
+
+    page.goto(f"http://127.0.0.1:{port}/projects")
+    page.wait_for_load_state()
+    assert page.url.startswith(f"http://localhost:{port}/login?"), page.url
+    page.get_by_role("button", name="Sign in with Atlassian").click()
+    page.locator("#user-bob").check()
+    page.locator("#accept").click()
+    page.wait_for_url(f"http://localhost:{port}/projects")
+    assert page.locator(".viewer").inner_text().startswith("Bob Brown")

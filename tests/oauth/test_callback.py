@@ -205,3 +205,21 @@ def test_a_callback_with_its_state_but_no_code_is_a_400(tmp_path, sandbox):
     response = client.get("/auth/callback?" + urlencode({"state": state}))
     assert response.status_code == 400 and _signed_out(client)
     assert token_calls(sandbox) == 0
+
+
+def test_a_callback_at_another_host_than_the_sign_in_names_the_real_cause(tmp_path, sandbox):
+    app = make_oauth_app(tmp_path, sandbox.url)
+    location = start_sign_in(app.test_client())
+    elsewhere = app.test_client()  # another host name: the browser sends no session cookie there
+    answer = elsewhere.get(authorize(location, "bob"))
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert "This sign-in started at another address" in text and "http://localhost:5000" in text
+
+
+def test_the_login_page_moves_to_the_callbacks_host_once(tmp_path, sandbox):
+    client = make_oauth_app(tmp_path, sandbox.url).test_client()
+    moved = client.get("/login?next=/projects", base_url="http://127.0.0.1:5000")
+    assert moved.status_code == 302
+    assert moved.headers["Location"].startswith("http://localhost:5000/login?next=/projects&moved=1")
+    assert client.get("/login?moved=1", base_url="http://127.0.0.1:5000").status_code == 200  # no loop behind a proxy
