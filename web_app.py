@@ -8,6 +8,7 @@ built-in sandbox on 127.0.0.1:5001 and points the app at it.
 
 from __future__ import annotations
 
+import logging
 import os
 
 from dotenv import load_dotenv
@@ -22,13 +23,21 @@ def main() -> None:
     """Serve the app locally, with the sandbox standing in for Jira when none is configured."""
     load_dotenv()
     env: dict = {**os.environ, LOCAL_SERVER: "1"}
+    sandbox_people = ""
     if not jira_configured(env) or env.get("JIRA_SANDBOX") == "1":
+        from sandbox.directory import USERS
         from sandbox.launch import start_for_app
 
         _, env = start_for_app(env, port=int(env.get("SANDBOX_PORT") or 5001))
         print(f" * No Jira configured: using the built-in sandbox at {env['SANDBOX_URL']}")
+        sandbox_people = ", ".join(user["name"] for user in USERS)
     app = create_app(env)
-    settings = app.extensions["jira_client"].settings
+    state = app.extensions["jira_client"]
+    settings = state.settings
+    url, mode = state.strategy.local_entry(f"http://{settings.host}:{settings.port}", sandbox_people)
+    print(f" * Mode {mode}")
+    print(f" * Open {url}", flush=True)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the app logs each request once, as JSON
     app.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False)
 
 

@@ -63,7 +63,8 @@ def create_app(overrides: Mapping[str, object] | None = None) -> Flask:
 
     @app.context_processor
     def page_globals():
-        return {"sandbox_url": settings.sandbox_url, "current_viewer": strategy.viewer}
+        return {"sandbox_url": settings.sandbox_url, "site_variables": strategy.site_variables,
+                "current_viewer": strategy.viewer}
 
     return app
 

@@ -21,6 +21,7 @@ class ApiTokenStrategy(AuthStrategy):
     """The shared-token mode: always signed in, always the same Jira account."""
 
     mode = "single_user"
+    site_variables = ("JIRA_BASE_URL", "JIRA_EMAIL", "JIRA_API_TOKEN")
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
@@ -64,6 +65,11 @@ class ApiTokenStrategy(AuthStrategy):
             return [Check("credentials", False, f"GET /myself failed: {exc.message} (HTTP {exc.status or 'none'})")]
         name = user.display_name if user else "an unknown account"
         return [Check("credentials", True, f"GET /myself answered: the app acts as {name}")]
+
+
+    def local_entry(self, served_at: str, sandbox_people: str = "") -> tuple[str, str]:
+        """Return the local URL, and that every page acts as the shared account."""
+        return served_at, f"single_user: every page acts as {self.settings.jira_email}"
 
 
 class _BasicAuth(HTTPBasicAuth):

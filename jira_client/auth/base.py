@@ -36,6 +36,7 @@ class AuthStrategy:
     """Where a request's Jira credentials come from, and what signing in means in this mode."""
 
     mode: ClassVar[str] = ""
+    site_variables: ClassVar[tuple[str, ...]] = ()  # what to set to use one's own Jira (the sandbox banner says)
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -97,3 +98,10 @@ class AuthStrategy:
     def doctor_checks(self, transport: requests.Session) -> list[Check]:
         """Return the mode's credential checks for ``flask doctor``."""
         return []
+
+    def local_entry(self, served_at: str, sandbox_people: str = "") -> tuple[str, str]:
+        """Return (URL to open, who one acts as) for the local server's start-up message.
+
+        ``sandbox_people`` names the sandbox's demo users when the sandbox stands in for Jira.
+        """
+        return served_at, self.mode

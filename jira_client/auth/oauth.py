@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 from typing import Mapping
+from urllib.parse import urlsplit
 
 import requests
 from flask import Flask, flash, g, redirect, request, session, url_for
@@ -52,6 +53,7 @@ class OAuthStrategy(AuthStrategy):
     """multi_user: every request acts with the signed-in person's own token on their chosen site."""
 
     mode = "multi_user"
+    site_variables = ("JIRA_OAUTH_CLIENT_ID", "JIRA_OAUTH_CLIENT_SECRET", "JIRA_OAUTH_REDIRECT_URI")
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
@@ -218,6 +220,13 @@ class OAuthStrategy(AuthStrategy):
         problem = atlassian.redirect_uri_problem(settings.oauth_redirect_uri)
         checks.append(Check("redirect URI", problem is None, problem or f"{settings.oauth_redirect_uri} is consistent"))
         return checks
+
+
+    def local_entry(self, served_at: str, sandbox_people: str = "") -> tuple[str, str]:
+        """Return the registered callback's origin (sign-in works only there) and how to sign in."""
+        parts = urlsplit(self.settings.oauth_redirect_uri)
+        offered = f" (the sandbox's consent page offers {sandbox_people})" if sandbox_people else ""
+        return f"{parts.scheme}://{parts.netloc}", f"multi_user: sign in with Atlassian{offered}"
 
 
 def _epoch(value: float) -> str:
