@@ -7,8 +7,10 @@ import re
 import pytest
 import requests
 
-from tests.support.apps import make_app
+from jira_client.state import app_state
+from tests.support.apps import make_app, single_user_app
 from tests.support.forms import comment_form
+from tests.support.processes import wait_until
 from tests.support.sandbox import call_count, jira_calls, reset_stats, sandbox_admin, sandbox_stats, set_faults
 
 ISSUE_WITH_MANY_COMMENTS = None  # found from the sandbox at run time
@@ -127,3 +129,24 @@ def test_scoped_tokens_go_through_the_gateway(sandbox, tmp_path):
     reset_stats(sandbox)
     assert app.test_client().get("/projects").status_code == 200
     assert [r["path"] for r in jira_calls(sandbox)] == ["/ex/jira/{cloudId}/rest/api/3/project/search"]
+
+
+def test_the_shared_accounts_id_is_known_from_start_up_so_own_comments_offer_edit_on_the_first_view(sandbox, tmp_path):
+    app = single_user_app(sandbox, tmp_path, TESTING=False, _LOCAL_SERVER="1")  # as `make run` and gunicorn build it
+    wait_until(lambda: app_state(app).strategy.account_id(), what="the start-up GET /myself")
+    reset_stats(sandbox)
+    html = app.test_client().get("/issues/ACME-42").get_data(as_text=True)  # the admin wrote some of its comments
+
+    assert re.search(r'href="/issues/ACME-42/comments/\d+/edit"', html)
+    assert [(row["method"], row["path"], row["count"]) for row in jira_calls(sandbox)] == [
+        ("GET", "/rest/api/3/issue/{issueIdOrKey}", 1)]
+
+
+def test_when_jira_was_down_at_start_up_the_first_page_that_needs_the_id_asks_again(sandbox, tmp_path):
+    set_faults(sandbox, {"path": "/myself$", "status": 503, "count": 1})
+    app = single_user_app(sandbox, tmp_path, TESTING=False, _LOCAL_SERVER="1", JIRA_RETRY_BACKOFF="0")
+    strategy = app_state(app).strategy
+    wait_until(lambda: strategy._next_try > 0, what="the failed start-up look-up")
+    strategy._next_try = 0  # a minute later
+    html = app.test_client().get("/issues/ACME-42").get_data(as_text=True)
+    assert re.search(r'href="/issues/ACME-42/comments/\d+/edit"', html)
