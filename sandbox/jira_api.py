@@ -158,3 +158,33 @@ def search_assignable_users():
               and (not query or any(part.startswith(query) for part in
                                     [u["email"].lower(), u["name"], *u["display_name"].lower().split()]))]
     return reply([render.user(caller().links, u) for u in people[start_at:start_at + max_results]])
+
+
+# The project permissions the sandbox answers for (id, name, whether read-only people have it).
+_PERMISSIONS = {
+    "BROWSE_PROJECTS": ("10", "Browse Projects", True),
+    "CREATE_ISSUES": ("11", "Create Issues", False),
+    "EDIT_ISSUES": ("12", "Edit Issues", False),
+    "ASSIGN_ISSUES": ("13", "Assign Issues", False),
+    "TRANSITION_ISSUES": ("46", "Transition Issues", False),
+    "ADD_COMMENTS": ("15", "Add Comments", True),
+}
+
+
+@api_route(bp, "mypermissions", READ)
+def get_my_permissions():
+    """Return whether the caller has each asked-for permission in a project (GET mypermissions)."""
+    asked = list_arg(request.args.getlist("permissions"))
+    if not asked:
+        raise ApiError(400, ["The permissions query parameter was not provided."])
+    unknown = [key for key in asked if key not in _PERMISSIONS]
+    if unknown:
+        raise ApiError(400, [f"No project permissions found for permission keys: {', '.join(unknown)}"])
+    project_key = request.args.get("projectKey") or request.args.get("projectId")
+    project = visible_project(project_key) if project_key else None
+    writes = project is not None and caller().may_edit(project["key"])
+    return reply({"permissions": {key: {
+        "id": _PERMISSIONS[key][0], "key": key, "name": _PERMISSIONS[key][1], "type": "PROJECT",
+        "description": f"Ability to {_PERMISSIONS[key][1].lower()}.",
+        "havePermission": project is not None and (writes or _PERMISSIONS[key][2]),
+    } for key in asked}})

@@ -186,6 +186,14 @@ class JiraClient:
         body = {"transition": {"id": keys.numeric_id(transition_id)}, "fields": fields or {}, "update": update or {}}
         self._request("POST", f"issue/{keys.segment(keys.issue_key(key))}/transitions", json=body)
 
+    def my_permissions(self, project_key: str, *permission_keys: str) -> dict[str, bool]:
+        """Return whether this person has each of ``permission_keys`` in a project (e.g. CREATE_ISSUES)."""
+        params = {"projectKey": keys.project_key(project_key), "permissions": ",".join(permission_keys)}
+        payload = self._request("GET", "mypermissions", params=params)
+        found = payload.get("permissions") if isinstance(payload, dict) else None
+        found = found if isinstance(found, dict) else {}
+        return {key: bool(isinstance(found.get(key), dict) and found[key].get("havePermission")) for key in permission_keys}
+
     def get_assignee(self, key: str) -> User | None:
         """Return who an issue is assigned to now (None: nobody), asking for that field alone."""
         payload = self._request("GET", f"issue/{keys.segment(keys.issue_key(key))}", params={"fields": "assignee"})

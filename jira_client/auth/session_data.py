@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 AUTH_KEY = "auth"
 NEXT_KEY = "login_next"
 ADMIN_KEY = "admin_session"
-PER_SITE_SESSION_KEYS = ("page_tokens", "counts")  # listing caches that belong to one site
+PER_SITE_SESSION_KEYS = ("page_tokens", "counts", "permissions", "issue_types")  # caches that belong to one site
 
 
 def safe_next(value: str | None) -> str:

@@ -92,15 +92,24 @@ class PageTokens:
 
 def cached_count(jql: str, fetch) -> int | None:
     """Return the approximate count for ``jql``, from the session when fresh, else ``fetch(jql)``."""
-    key = _listing_id(jql)
-    counts = dict(session.get("counts") or {})
-    hit = counts.get(key)
+    return session_cached("counts", _listing_id(jql), lambda: fetch(jql))
+
+
+def session_cached(bucket: str, key: str, fetch, ttl: int = COUNT_TTL):
+    """Return what ``fetch()`` gave for ``key`` within ``ttl`` seconds, kept in this person's session.
+
+    For small answers about this person only (a count, a permission), never shared with anyone;
+    each bucket keeps its newest few keys.
+    """
+    entries = dict(session.get(bucket) or {})
+    hit = entries.get(key)
     now = int(time.time())
-    if hit and now - hit[1] < COUNT_TTL:
+    if hit and now - hit[1] < ttl:
         return hit[0]
-    count = fetch(jql)
-    counts[key] = [count, now]
-    if len(counts) > MAX_LISTINGS:
-        counts.pop(next(iter(counts)))
-    session["counts"] = counts
-    return count
+    value = fetch()
+    entries.pop(key, None)
+    entries[key] = [value, now]
+    while len(entries) > MAX_LISTINGS:
+        entries.pop(next(iter(entries)))
+    session[bucket] = entries
+    return value

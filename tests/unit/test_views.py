@@ -160,14 +160,15 @@ def test_project_page_pages_with_server_side_tokens(client, jira_http):
     jql = 'project = "ACME" ORDER BY created DESC'
     jira_http.post(f"{API}/search/jql", json=issues_page(["ACME-3"], "tok-b"), match=[matchers.json_params_matcher({"jql": jql, "maxResults": 50}, strict_match=False)])
     jira_http.post(f"{API}/search/approximate-count", json={"count": 120}, match=[matchers.json_params_matcher({"jql": jql})])
+    jira_http.get(f"{API}/mypermissions", json={"permissions": {"CREATE_ISSUES": {"havePermission": True}}})
     first = client.get("/projects/ACME").get_data(as_text=True)
     assert "About 120 issues" in first and "Acme" in first and "page=1" in first and "tok-b" not in first
-    assert len(jira_http.calls) == 2
+    assert len(jira_http.calls) == 3
 
     jira_http.post(f"{API}/search/jql", json=issues_page(["ACME-2"]), match=[matchers.json_params_matcher({"jql": jql, "nextPageToken": "tok-b"}, strict_match=False)])
     second = client.get("/projects/ACME?page=1").get_data(as_text=True)
     assert "ACME-2" in second and "Previous" in second
-    assert len(jira_http.calls) == 3  # the count came from the session
+    assert len(jira_http.calls) == 4  # the count and the permission came from the session
 
 
 def test_unknown_page_number_starts_over(client, jira_http):

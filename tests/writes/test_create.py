@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import requests
@@ -148,3 +149,35 @@ def test_two_simultaneous_submits_of_one_form_create_one_issue(sandbox, serve, t
     assert [a.status_code for a in answers] == [302, 302]
     assert answers[0].headers["Location"] == answers[1].headers["Location"]
     assert len(titled(sandbox, "OPS", "Raced twice")) == 1
+
+
+def test_the_type_used_last_starts_chosen_and_the_choice_stays_on_screen(single, sandbox):
+    new = "/projects/ACME/issues/new"
+    assert single.client.get(new).status_code == 200  # several types, none used yet: the choice
+    html = page(single.client, NEW_TASK)
+    single.client.post(NEW_TASK, data={"once": form_token(html, NEW_TASK), "summary": "Remember my type"})
+
+    assert single.client.get(new).headers["Location"] == NEW_TASK
+    refused = single.client.post(NEW_TASK, data={"once": form_token(html, NEW_TASK), "summary": ""})
+    assert refused.status_code == 400 and 'class="type-choice"' in refused.get_data(as_text=True)
+
+
+def test_summary_then_required_fields_first_and_an_error_summary_that_links_to_each_field(single, sandbox):
+    html = page(single.client, NEW_BUG)
+    inputs = re.findall(r'<div class="field field-\w+" id="field-(\w+)"', html)
+    required = [name for name in inputs if re.search(rf'<label for="{name}">[^<]*\*', html)]
+    assert inputs[0] == "summary" and "customfield_10030" in required  # Severity
+    assert inputs[:len(required)] == required  # every required field before every optional one
+
+    refused = single.client.post(NEW_BUG, data={"once": form_token(html, NEW_BUG), "summary": "", "description": "kept"})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'class="error-summary"' in text
+    assert re.search(r'<a href="#summary">Summary: [^<]+</a>', text) and re.search(r'<a href="#customfield_10030">Severity: ', text)
+    assert re.search(r">\s*kept</textarea>", text)
+
+
+def test_a_project_where_jira_offers_no_issue_type_has_no_create_link_and_the_page_says_why(sandbox, tmp_path):
+    bob = single_user_app(sandbox, tmp_path, user="bob").test_client()
+    assert "Create issue" not in page(bob, "/projects/WEB")
+    assert "Create issue" in page(bob, "/projects/OPS")
+    assert "You cannot create issues in WEB" in page(bob, "/projects/WEB/issues/new")

@@ -214,8 +214,8 @@ def select_choices(pairs: Sequence[tuple[str, str]]) -> list[SelectChoice]:
 
 def _field(meta: FieldMeta, kind: str) -> Field:
     """Return the unbound WTForms field for one Jira field."""
-    label = meta.name + (" *" if meta.required and not meta.has_default else "")
-    checks = [InputRequired(REQUIRED)] if meta.required and not meta.has_default else []
+    label = meta.name + (" *" if must_fill(meta) else "")
+    checks = [InputRequired(REQUIRED)] if must_fill(meta) else []
     empty = "— Jira's default —" if meta.has_default else "— None —"
     if kind == jira_fields.RICH:
         return TextAreaField(label, checks + [Length(max=MAX_TEXT_CHARS)], render_kw={"rows": 8})
@@ -233,6 +233,11 @@ def _field(meta: FieldMeta, kind: str) -> Field:
     if kind == jira_fields.TEXT:
         checks.append(Length(max=255 if meta.system == "summary" else MAX_TEXT_CHARS))
     return StringField(label, checks, render_kw=render_kw)
+
+
+def must_fill(meta: FieldMeta) -> bool:
+    """Return whether the person must fill the field in (required, and Jira has no default for it)."""
+    return meta.required and not meta.has_default
 
 
 def offer_people(field: SelectField, meta: FieldMeta, found: list[User]) -> None:

@@ -7,7 +7,7 @@ from flask import redirect, render_template, request, url_for
 from jira_client.api.errors import AuthError, BadRequest, JiraError, NotFound
 from jira_client.api.pagination import Page
 from jira_client.web.jira import get_jira, login_required
-from jira_client.web.lists import STATUS_CATEGORIES, PageTokens, cached_count, int_arg, project_jql
+from jira_client.web.lists import STATUS_CATEGORIES, PageTokens, cached_count, int_arg, project_jql, session_cached
 
 PROJECTS_PER_PAGE = 50
 ISSUES_PER_PAGE = 50
@@ -46,7 +46,8 @@ def show(key: str):
         if any(UNKNOWN_PROJECT in detail for detail in error.details):  # Jira's way of saying "no such project"
             raise NotFound(status=404, details=error.details) from error
         message = " ".join(error.details) or error.message  # e.g. a text filter JQL cannot take
-        return render_template("projects/show.html", page=Page(()), count=None, has_next=False, error=message, **view), 400
+        return render_template("projects/show.html", page=Page(()), count=None, has_next=False, error=message,
+                               may_create=True, **view), 400
     has_next = tokens.remember(number, page.next_cursor)
     try:
         count = cached_count(jql, jira.approximate_count)
@@ -55,4 +56,19 @@ def show(key: str):
     except JiraError:
         count = None  # the count is a nicety: the list is shown without it
     view["project_name"] = next((i.project.name for i in page if i.project and i.project.key == key), key)
+    view["may_create"] = may_create(key)
     return render_template("projects/show.html", page=page, count=count, has_next=has_next, error=None, **view)
+
+
+def may_create(key: str) -> bool:
+    """Return whether Jira lets this person create issues in the project (asked once in five minutes).
+
+    When Jira cannot say, the link is offered: the create page explains a refusal itself.
+    """
+    try:
+        return session_cached("permissions", f"{key}:CREATE_ISSUES",
+                              lambda: get_jira().my_permissions(key, "CREATE_ISSUES")["CREATE_ISSUES"])
+    except AuthError:
+        raise
+    except JiraError:
+        return True

@@ -1,43 +1,52 @@
 """Creating an issue in a project with a form generated from createmeta.
 
-Choose the issue type, fill in its create screen, land on the new issue. The submit is one-time
-(``forms.once``): a double click creates one issue, and a repeat leads to the issue the first
-created. On any failure the form comes back with what was typed and Jira's field errors next to
-their fields; a failed read before the write keeps it as a draft.
+Choose the issue type (the one this person used last in the project starts chosen, and the
+choice stays on screen), fill in its create screen (summary first, then the required fields),
+land on the new issue. The submit is one-time (``forms.once``): a double click creates one issue,
+and a repeat leads to the issue the first created. On any failure the form comes back with what
+was typed, a summary at the top linking to each field Jira or the form refused, and the reasons
+next to the fields; a failed read before the write keeps it as a draft. When Jira offers no issue
+type at all (a project the person may only read), the page says so.
 """
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 
 from jira_client.api.errors import JiraError
+from jira_client.api.models import FieldMeta, Named
 from jira_client.web import converters, viewer
 from jira_client.web.forms import drafts, field_form, jira_fields, once
 from jira_client.web.forms.screens import CreateForm
 from jira_client.web.jira import get_jira, login_required
+from jira_client.web.lists import session_cached
+
+LAST_TYPE_KEY = "last_issue_type"  # session: project key -> the issue type id last created there
 
 
 @drafts.keeps_form
 @login_required
 def new_issue(key: str):
     """Choose an issue type, then fill in its create screen; success leads to the new issue."""
-    jira = get_jira()
     type_id = request.args.get("type", "")
+    if type_id:
+        converters.numeric_id_or_404(type_id)  # before any call
+    jira = get_jira()
+    types = _issue_types(key)
     if not type_id:
-        types = jira.list_create_issue_types(key)
-        if len(types) == 1:
-            return redirect(url_for("projects.new_issue", key=key, type=types[0].id))
+        last = (session.get(LAST_TYPE_KEY) or {}).get(key)
+        chosen = last if any(t.id == last for t in types) else types[0].id if len(types) == 1 else ""
+        if chosen:
+            return redirect(url_for("projects.new_issue", key=key, type=chosen))
         return render_template("projects/new_issue.html", key=key, types=types, type_id="", form=None)
-    converters.numeric_id_or_404(type_id)
-    metas = jira.list_create_fields(key, type_id)
-    page = {"key": key, "type_id": type_id, "metas": metas,
+    metas = _in_form_order(jira.list_create_fields(key, type_id))
+    page = {"key": key, "type_id": type_id, "metas": metas, "types": types,
             "blockers": [m for m in metas if jira_fields.is_required_blocker(m)],
             "skipped": [m for m in metas if jira_fields.kind_of(m) is None and m.system not in jira_fields.HANDLED_ELSEWHERE]}
     if request.method == "GET":
         viewer.learn()  # this page calls Jira anyway: learn who is here, for the issue page's controls
-        types = jira.list_create_issue_types(key)
         draft = drafts.restore(field_form.list_fields(metas))
-        return _create_page(field_form.build(CreateForm, metas, data=draft), page, types=types)
+        return _create_page(field_form.build(CreateForm, metas, data=draft), page)
     form = field_form.build(CreateForm, metas, posted=True)
     if field_form.search_people(form, metas, project_key=key):
         return _create_page(form, page)
@@ -52,11 +61,27 @@ def new_issue(key: str):
         return _create_page(form, page, status=400)
     except (JiraError, once.Refused) as error:
         return drafts.sign_in_for(error) or _create_page(form, page, *field_form.explain(form, error))
+    session[LAST_TYPE_KEY] = {**(session.get(LAST_TYPE_KEY) or {}), key: type_id}
     flash("That issue was already created: here it is." if outcome.repeated else f"Created {outcome.value}.", "success")
     return redirect(outcome.url)
 
 
-def _create_page(form, page: dict, status: int = 200, error=None, types=()):
+def _issue_types(key: str) -> tuple[Named, ...]:
+    """Return the issue types Jira offers this person in the project (asked once in five minutes)."""
+    pairs = session_cached("issue_types", key, lambda: [[t.id, t.name] for t in get_jira().list_create_issue_types(key)])
+    return tuple(Named(id=type_id, name=name) for type_id, name in pairs)
+
+
+def _in_form_order(metas) -> list[FieldMeta]:
+    """Return the create screen's fields with the summary first, then the ones to fill in, then the rest."""
+    return sorted(metas, key=lambda meta: (meta.system != "summary", not field_form.must_fill(meta)))
+
+
+def _create_page(form, page: dict, status: int = 200, error=None):
+    rows = field_form.rows(form, page["metas"])
+    problems = [(row.meta.name, row.field.id if row.field else f"field-{row.meta.id}", error_text) for row in rows
+                for error_text in [*((row.field.errors if row.field else None) or ()),
+                                   *((row.query.errors if row.query else None) or ())][:1]]
     return render_template(
-        "projects/new_issue.html", form=form, rows=field_form.rows(form, page["metas"]), error=error, types=types, **page,
+        "projects/new_issue.html", form=form, rows=rows, error=error, problems=problems, **page,
     ), status
