@@ -24,6 +24,7 @@ AGILE = "/rest/agile/1.0"
 BOARDS_PER_PAGE = 50  # Jira's own cap for boards and sprints
 ISSUES_PER_PAGE = 100
 MAX_SPRINT_PAGES = 4
+MAX_CARD_PAGES = 3  # when Jira caps issue pages shorter than asked, a board fetches at most this many
 MAX_MOVE = 50  # Jira moves at most 50 issues into a sprint or the backlog at once
 SCOPE_MISMATCH = "scope does not match"  # the gateway's 401 for a token without the operation's scopes
 
@@ -127,13 +128,14 @@ class AgileApi:
         if jql:
             params["jql"] = jql
         cards: list[Card] = []
-        while True:
+        for _ in range(MAX_CARD_PAGES):
             page = offset_page(self._get(path, params), "issues",
                                lambda data: Card.from_api(data, config.estimation_field))
             cards += page.items
             if page.is_last or len(cards) >= limit or not page.items:
-                return Page(tuple(cards[:limit]), next_cursor=None if page.is_last else len(cards), total=page.total)
+                break
             params = {**params, "startAt": page.next_cursor, "maxResults": limit - len(cards)}
+        return Page(tuple(cards[:limit]), next_cursor=None if page.is_last else len(cards), total=page.total)
 
 
 def _keys(issue_keys: Iterable[str]) -> list[str]:
