@@ -93,11 +93,17 @@ class BoardConfig:
     estimation_field: str = ""
     estimation_name: str = ""
     project_key: str = ""
+    estimation_type: str = ""  # field | issueCount | none; Jira gives an estimation to scrum boards only
 
     @property
     def is_scrum(self) -> bool:
-        """Return whether the board plans in sprints (the configuration's type; else: it has an estimation)."""
-        return self.type == "scrum" if self.type else bool(self.estimation_field)
+        """Return whether the board plans in sprints (by its type; without one, by having an estimation)."""
+        return self.type == "scrum" if self.type else bool(self.estimation_type)
+
+    @property
+    def type_known(self) -> bool:
+        """Return whether the type says for sure whether there are sprints (a team-managed "simple" board may or may not)."""
+        return self.type in ("scrum", "kanban")
 
     @property
     def card_fields(self) -> tuple[str, ...]:
@@ -120,6 +126,7 @@ class BoardConfig:
             constraint=_str(column_config.get("constraintType"), "none"),
             estimation_field=_str(field.get("fieldId")),
             estimation_name=_str(field.get("displayName")),
+            estimation_type=_str(estimation.get("type")),
             project_key=project_key if location.get("type", "project") == "project" and not project_key.isdigit() else "",
         )
 

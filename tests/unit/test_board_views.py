@@ -117,3 +117,28 @@ def test_the_board_list_filters_by_project_and_name_and_pages(client, jira_http)
 def test_a_project_filter_that_is_not_a_key_calls_nothing(client, jira_http):
     response = client.get("/boards?project=../x")
     assert response.status_code == 400 and len(jira_http.calls) == 0
+
+
+def test_a_board_of_unknown_type_is_asked_for_sprints_and_shown_as_kanban_when_it_has_none(client, jira_http):
+    jira_http.get(f"{AGILE}/board/7/configuration", json={**KANBAN, "type": "simple"})
+    jira_http.get(f"{AGILE}/board/7/sprint", status=400, json={"errorMessages": ["The board does not support sprints"], "errors": {}})
+    jira_http.get(f"{AGILE}/board/7/issue", json=issues(issue("ACME-1", "1")))
+    html = client.get("/boards/7").get_data(as_text=True)
+    assert "kanban board" in html and 'id="card-ACME-1"' in html and "Backlog</a>" not in html
+
+
+def test_a_configuration_without_a_type_but_with_an_estimation_is_a_scrum_board(client, jira_http):
+    config = {key: value for key, value in SCRUM.items() if key != "type"}
+    jira_http.get(f"{AGILE}/board/7/configuration", json={**config, "estimation": {"type": "issueCount"}})
+    jira_http.get(f"{AGILE}/board/7/sprint", json={"maxResults": 50, "startAt": 0, "isLast": True, "values": []})
+    html = client.get("/boards/7").get_data(as_text=True)
+    assert "scrum board" in html and "No active sprint" in html and len(jira_http.calls) == 2
+
+
+def test_a_text_filter_jira_refuses_keeps_the_board_and_says_why(client, jira_http):
+    jira_http.get(f"{AGILE}/board/7/configuration", json=KANBAN)
+    jira_http.get(f"{AGILE}/board/7/issue", status=400, json={"errorMessages": ["The text query '*' is not allowed."], "errors": {}})
+    response = client.get("/boards/7?q=*")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The text query &#39;*&#39; is not allowed." in html and 'value="*"' in html and "<h2 id=\"column-0\">To Do</h2>" in html

@@ -12,6 +12,7 @@ from flask import flash, redirect, render_template, request, url_for
 from jira_client.api import keys
 from jira_client.api.errors import AuthError, JiraError
 from jira_client.web.boards.access import get_agile, needs_scopes
+from jira_client.web.boards.board import board_sprints
 from jira_client.web.boards.outcomes import refused, renew_sign_in
 from jira_client.web.forms import once
 from jira_client.web.jira import login_required
@@ -28,10 +29,10 @@ def show(board_id: str):
     """The open sprints (active first) with their issues, then one page of the backlog."""
     api = get_agile()
     config = api.get_configuration(board_id)
-    if not config.is_scrum:
+    scrum, sprints = board_sprints(board_id, config)
+    if not scrum:
         flash(f"“{config.name}” is a kanban board: it has no sprints, so no backlog to plan.", "info")
         return redirect(url_for("boards.show", board_id=board_id))
-    sprints = api.list_sprints(board_id)
     planned = [(sprint, api.list_sprint_issues(config, sprint.id, limit=SPRINT_ISSUES)) for sprint in sprints]
     start = int_arg("start")
     backlog = api.list_backlog(config, start_at=start, max_results=BACKLOG_PER_PAGE)

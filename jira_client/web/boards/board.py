@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask import render_template, request, url_for
 
-from jira_client.api.agile_models import Sprint, lay_out
+from jira_client.api.agile_models import BoardConfig, Sprint, lay_out
 from jira_client.api.errors import BadRequest
 from jira_client.api.pagination import Page
 from jira_client.web.boards.access import get_agile, needs_scopes
@@ -64,16 +64,12 @@ def show(board_id: str):
     filters = BoardFilters.from_values(request.args)
     api = get_agile()
     config = api.get_configuration(board_id)
-    sprints: tuple[Sprint, ...] = ()
-    sprint = None
-    notice = ""
-    if config.is_scrum:
-        sprints = api.list_sprints(board_id)
-        sprint, notice = choose_sprint(sprints, filters.sprint)
-    view = {"board_id": board_id, "config": config, "filters": filters, "sprints": sprints, "sprint": sprint,
-            "notice": notice}
+    scrum, sprints = board_sprints(board_id, config)
+    sprint, notice = choose_sprint(sprints, filters.sprint) if scrum else (None, "")
+    view = {"board_id": board_id, "config": config, "scrum": scrum, "filters": filters, "sprints": sprints,
+            "sprint": sprint, "notice": notice}
     try:
-        if not config.is_scrum:
+        if not scrum:
             cards = api.list_board_issues(config, filters.jql())
         elif sprint is not None:
             cards = api.list_sprint_issues(config, sprint.id, filters.jql())
@@ -85,6 +81,18 @@ def show(board_id: str):
         message = " ".join(error.details) or error.message  # a text filter Jira cannot take
         return _page(Page(()), view, error=message, status=400)
     return _page(cards, view)
+
+
+def board_sprints(board_id: str, config: BoardConfig) -> tuple[bool, tuple[Sprint, ...]]:
+    """Return whether the board has sprints, and its open ones; a board of unknown type is asked."""
+    if config.type_known and not config.is_scrum:
+        return False, ()
+    try:
+        return True, get_agile().list_sprints(board_id)
+    except BadRequest:  # "The board does not support sprints"
+        if config.type_known:
+            raise
+        return False, ()
 
 
 def choose_sprint(sprints: tuple[Sprint, ...], wanted: str) -> tuple[Sprint | None, str]:
