@@ -273,3 +273,17 @@ def test_when_jira_itself_says_scope_does_not_match_the_same_page_explains_it(sa
     assert response.status_code == 403 and "read:board-scope:jira-software" in html and "Sign in again" in html
     assert any(r["status"] == 401 and r["path"].endswith("/rest/agile/1.0/board") for r in jira_calls(sandbox))
     assert client.get("/projects").status_code == 200
+
+
+def test_a_sign_in_that_ended_during_a_move_comes_back_to_the_board(sandbox, tmp_path):
+    app = make_oauth_app(tmp_path, sandbox.url)
+    client = app.test_client()
+    assert sign_in(client, "alice", site="acme").status_code == 302
+    html = page(client, f"/boards/{OPS_BOARD}")
+    key = column_keys(html, "To Do")[0]
+    client.post("/logout")
+    response = client.post(f"/boards/{OPS_BOARD}/move", data=move_form(html, key, "In Progress", OPS_BOARD))
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert sign_in(client, "alice", next_path=f"/boards/{OPS_BOARD}/move", site="acme").status_code == 302
+    assert client.get(f"/boards/{OPS_BOARD}/move").headers["Location"] == f"/boards/{OPS_BOARD}"
+    assert status_of(sandbox, key) == "To Do"  # nothing was moved behind the person's back

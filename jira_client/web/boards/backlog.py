@@ -49,6 +49,8 @@ def _backlog_url(board_id: str) -> str:
 @needs_scopes("move_to_sprint", "move_to_backlog", page_of=lambda board_id: url_for("boards.backlog", board_id=board_id))
 def move(board_id: str):
     """Move one issue (POST ``issue``, ``to``: a sprint id or "backlog") and go back to the backlog."""
+    if request.method == "GET":
+        return redirect(url_for("boards.backlog", board_id=board_id))
     back = _backlog_url(board_id)
     to, _, name = request.form.get("to", "").partition("|")  # "backlog", or "<sprint id>|<sprint name>"
     try:

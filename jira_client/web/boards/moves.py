@@ -94,6 +94,8 @@ def _back(board_id: str) -> str:
 @needs_scopes(page_of=lambda board_id: url_for("boards.show", board_id=board_id))
 def move(board_id: str):
     """Move one card (POST ``issue``, ``to``, ``from``), then go back to the board."""
+    if request.method == "GET":
+        return redirect(url_for("boards.show", board_id=board_id))
     back = _back(board_id)
     earlier = once.earlier_result()
     if earlier:
