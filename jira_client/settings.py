@@ -15,7 +15,11 @@ from urllib.parse import urlsplit
 import click
 
 MODES = ("single_user", "multi_user")
-DEFAULT_SCOPES = "read:jira-user read:jira-work write:jira-work offline_access"
+# Boards and sprints (Jira Software) take granular scopes only: these are what jira_client/api/agile.py calls need.
+BOARD_SCOPES = ("read:board-scope:jira-software read:board-scope.admin:jira-software read:sprint:jira-software "
+                "write:board-scope:jira-software write:sprint:jira-software read:project:jira "
+                "read:issue-details:jira read:jql:jira")
+DEFAULT_SCOPES = "read:jira-user read:jira-work write:jira-work offline_access " + BOARD_SCOPES
 DEFAULT_AUTH_URL = "https://auth.atlassian.com"
 DEFAULT_API_URL = "https://api.atlassian.com"
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "dev", "secret", "replace-me", "please-change-me"}

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, request
 
-from sandbox import directory, jira_comments, jira_issues, jira_search, render, render_issue
+from sandbox import directory, jira_agile, jira_comments, jira_issues, jira_search, render, render_issue
 from sandbox.jira_http import (READ, READ_USER, ApiError, api_route, caller, int_arg, list_arg, reply,
                                visible_issue, visible_project, world)
 
@@ -18,6 +18,7 @@ bp = Blueprint("jira_api", __name__)
 bp.register_blueprint(jira_issues.bp)
 bp.register_blueprint(jira_search.bp)
 bp.register_blueprint(jira_comments.bp)
+bp.register_blueprint(jira_agile.bp)  # Jira Software: /rest/agile/1.0
 
 PROJECT_PAGE_CAP = 100
 USER_PAGE_CAP = 1000

@@ -76,8 +76,13 @@ def _gateway_refusal(message: str) -> Response:
     return reply({"code": 401, "message": message}, 401)
 
 
-def api_route(bp, rule: str, scope: str | None, methods: tuple[str, ...] = ("GET",)):
-    """Register the view under both URL styles, authenticated and (unless ``scope`` is None) scope-checked."""
+def api_route(bp, rule: str, scope: str | tuple[str, ...] | None, methods: tuple[str, ...] = ("GET",), *,
+              api: str = "rest/api/3"):
+    """Register the view under both URL styles, authenticated and (unless ``scope`` is None) scope-checked.
+
+    ``scope`` is one classic scope, or a tuple of granular scopes that must all have been granted
+    (Jira Software's ``/rest/agile/1.0``, ``api="rest/agile/1.0"``, takes only granular ones).
+    """
 
     def decorate(view):
         @wraps(view)
@@ -91,14 +96,14 @@ def api_route(bp, rule: str, scope: str | None, methods: tuple[str, ...] = ("GET
             except ApiError as exc:
                 return reply(exc.body, exc.status)
 
-        bp.add_url_rule(f"/rest/api/3/{rule}", view_func=handler, methods=list(methods))
-        bp.add_url_rule(f"/ex/jira/<cloudId>/rest/api/3/{rule}", view_func=handler, methods=list(methods))
+        bp.add_url_rule(f"/{api}/{rule}", view_func=handler, methods=list(methods))
+        bp.add_url_rule(f"/ex/jira/<cloudId>/{api}/{rule}", view_func=handler, methods=list(methods))
         return handler
 
     return decorate
 
 
-def _authenticate(cloud_id: str | None, scope: str | None) -> Caller | Response:
+def _authenticate(cloud_id: str | None, scope: str | tuple[str, ...] | None) -> Caller | Response:
     """Return the Caller, or the 401 Jira (site) or the gateway would send."""
     header = request.headers.get("Authorization", "")
     scheme, _, credentials = header.partition(" ")
@@ -117,7 +122,8 @@ def _authenticate(cloud_id: str | None, scope: str | None) -> Caller | Response:
         return _gateway_refusal("Unauthorized")
     if cloud_id not in directory.SITE_IDS or cloud_id not in user["sites"]:
         return _gateway_refusal(SCOPE_MISMATCH)
-    if scopes is not None and scope is not None and scope not in scopes:
+    needed = (scope,) if isinstance(scope, str) else scope or ()
+    if scopes is not None and not set(needed) <= scopes:
         return _gateway_refusal(SCOPE_MISMATCH)
     return Caller(user, cloud_id, Links(f"{request.host_url}ex/jira/{cloud_id}/", request.host_url))
 

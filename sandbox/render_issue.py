@@ -110,8 +110,8 @@ def issue_json(world, links: Links, issue: dict, wanted: list[str], expand: set[
         body["names"] = {f: NAMES[f] for f in field_ids}
     if "schema" in expand:
         body["schema"] = {f: fields.schema_of(f) for f in field_ids if f in fields.FIELD_NAMES}
-    if "transitions" in expand:
-        body["transitions"] = meta.transitions(world, links, with_fields=False) if editable else []
+    if "transitions" in expand or "transitions.fields" in expand:  # the latter adds each screen's fields
+        body["transitions"] = meta.transitions(world, links, with_fields="transitions.fields" in expand) if editable else []
     if "editmeta" in expand:
         body["editmeta"] = meta.edit_meta(world, links, issue, editable=editable)
     body["fields"] = {f: _value(world, links, issue, f, comment_cap) for f in field_ids}

@@ -11,7 +11,7 @@ import functools
 import threading
 from datetime import datetime, timezone
 
-from sandbox import directory, fields, seed
+from sandbox import boards, directory, fields, seed
 
 
 class World:
@@ -47,6 +47,7 @@ class World:
             self._comments = dict(data["comments"])
             self._next_issue_id = data["next_issue_id"]
             self._next_comment_id = data["next_comment_id"]
+            self.agile = boards.Agile(data["issues"], self.built_at)  # boards, sprints, who is in which sprint
 
     # --- reading -----------------------------------------------------------------------------
 

@@ -227,10 +227,13 @@ class JiraClient:
     # -- plumbing ----------------------------------------------------------------------------
 
     def _request(
-        self, method: str, path: str, *, params=None, json=None, idempotent: bool | None = None
+        self, method: str, path: str, *, params=None, json=None, idempotent: bool | None = None, api: str = API
     ) -> Any:
-        """Send one call (retrying reads only) and return its decoded JSON, or None for 204."""
-        url = f"{self.base_url}{API}/{path}"
+        """Send one call (retrying reads only) and return its decoded JSON, or None for 204.
+
+        ``api`` is the REST API's root: the platform's by default, Jira Software's for ``api/agile.py``.
+        """
+        url = f"{self.base_url}{api}/{path}"
         if idempotent is None:
             idempotent = method in ("GET", "HEAD")
         attempts = self.retry.attempts if idempotent else 1

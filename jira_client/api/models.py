@@ -115,6 +115,7 @@ class Project:
 class Status:
     name: str
     category: str = "new"  # new | indeterminate | done | undefined
+    id: str = ""  # what board columns map (boards match statuses by id, not by name)
 
     @classmethod
     def from_api(cls, data: Any) -> Status | None:
@@ -122,7 +123,7 @@ class Status:
         if not data:
             return None
         category = _str(_dict(data.get("statusCategory")).get("key"), "undefined")
-        return cls(name=_str(data.get("name"), "Unknown"), category=category)
+        return cls(name=_str(data.get("name"), "Unknown"), category=category, id=_str(data.get("id")))
 
 
 @dataclass(frozen=True)

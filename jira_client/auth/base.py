@@ -9,7 +9,7 @@ outside ``auth/`` branches on the mode.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Iterable
 
 import requests
 from flask import Flask
@@ -78,6 +78,16 @@ class AuthStrategy:
 
     def forget_tokens(self) -> None:
         """End this session's hold on any credentials (its session is ending); nothing by default."""
+
+    # -- OAuth scopes (granted at sign-in; a grant made before the app asked for more lacks them) --
+
+    def missing_scopes(self, needed: Iterable[str]) -> tuple[str, ...]:
+        """Return which of ``needed`` OAuth scopes this request's credentials are known to lack, without a call."""
+        return ()
+
+    def renew_consent_url(self, next_path: str) -> str | None:
+        """Return where a person signs in again to grant the app what it now asks for, or None (no such way)."""
+        return None
 
     # -- /setup --
 

@@ -20,8 +20,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
+<<<<<<< HEAD
 from typing import Mapping
 from urllib.parse import urlsplit
+=======
+from typing import Iterable, Mapping
+>>>>>>> boards
 
 import requests
 from flask import Flask, flash, g, redirect, request, session, url_for
@@ -149,6 +153,18 @@ class OAuthStrategy(AuthStrategy):
         if next_path is None and request.method == "GET":
             next_path = request.full_path if request.query_string else request.path
         return redirect(url_for("auth.login", next=safe_next(next_path)))
+
+    def missing_scopes(self, needed: Iterable[str]) -> tuple[str, ...]:
+        """Return the ``needed`` scopes the session's grant lacks (the token record keeps what was granted)."""
+        if self.admin.active():
+            return ()
+        record = self.current_record()
+        granted = set(record.scope.split()) if record is not None else set()
+        return tuple(scope for scope in needed if scope not in granted) if granted else ()
+
+    def renew_consent_url(self, next_path: str) -> str | None:
+        """Return the sign-in page (it asks Atlassian for today's scopes), back to ``next_path`` after."""
+        return None if self.admin.active() else url_for("auth.login", next=safe_next(next_path))
 
     def forget_tokens(self) -> None:
         """Delete this session's token record and sign-in data (drafts and the rest stay)."""

@@ -18,6 +18,7 @@ from jira_client.observability import events, metrics
 from jira_client.observability.ratelimits import RateLimitStore, snapshot_from
 
 API_MARKER = "/rest/api/3/"
+AGILE_MARKER = "/rest/agile/1.0/"  # Jira Software: operations are named "agile/board/{id}/..."
 _LITERAL = re.compile(r"^[a-z][a-zA-Z-]{0,39}$")  # Jira's own path words: search, jql, comment ...
 _PLACEHOLDERS = {"issue": "{key}", "project": "{key}"}  # anything else variable is an {id}
 OTHER_PATH = "(outside /rest/api/3)"
@@ -27,6 +28,9 @@ def operation_name(method: str, url: str) -> str:
     """Return "METHOD path-template" for a Jira REST URL, with keys and ids replaced."""
     path = urlsplit(url).path
     _, marker, rest = path.partition(API_MARKER)
+    if not marker:
+        _, marker, rest = path.partition(AGILE_MARKER)
+        rest = "agile/" + rest
     if not marker:
         return f"{method} {OTHER_PATH}"
     parts: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jira_client.settings import DEFAULT_SCOPES
 from tests.support.oauth import make_oauth_app, session_record, sign_in, start_sign_in
 from tests.support.sandbox import oauth_stats
 
@@ -60,7 +61,7 @@ def test_authorize_url_carries_what_atlassian_needs(tmp_path, sandbox):
     assert f"{url.scheme}://{url.netloc}{url.path}" == f"{sandbox.url}/authorize"
     assert params["audience"] == "api.atlassian.com" and params["prompt"] == "consent"
     assert params["response_type"] == "code" and params["client_id"] == "sandbox-client-id"
-    assert params["scope"] == "read:jira-user read:jira-work write:jira-work offline_access"
+    assert params["scope"] == DEFAULT_SCOPES and "read:board-scope:jira-software" in params["scope"].split()
     assert params["redirect_uri"] == "http://localhost:5000/auth/callback"
     assert len(params["state"]) >= 22
 

@@ -18,5 +18,6 @@ redis_servers  quick_redis, RedisServer; fixtures machine_redis, key_prefix, red
 clock          FakeClock
 documents      ADF builders (doc, para, text, item, link, marks, adf)
 stubs          small Jira replies for stubbed-HTTP tests (API, ISSUE, issues_page, EMPTY_PROJECTS)
+boards         card_html, move_form, column_keys, flashes: a board card's move form, a column's cards, flashed messages
 work           count_calls and peak_bytes: bounds on work instead of wall-clock time (speed lives in bench/)
 """

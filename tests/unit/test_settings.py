@@ -20,8 +20,15 @@ def problems(env, production=False):
 def test_defaults_to_single_user():
     settings = Settings.from_mapping(SINGLE)
     assert settings.app_mode == "single_user"
-    assert settings.oauth_scopes == "read:jira-user read:jira-work write:jira-work offline_access"
+    assert settings.oauth_scopes.split()[:4] == ["read:jira-user", "read:jira-work", "write:jira-work", "offline_access"]
     assert settings.atlassian_api_url == "https://api.atlassian.com"
+
+
+def test_the_default_scopes_cover_every_board_call():
+    from jira_client.api import agile
+
+    granted = set(Settings.from_mapping(SINGLE).oauth_scopes.split())
+    assert set(agile.ALL_SCOPES) <= granted, sorted(set(agile.ALL_SCOPES) - granted)
 
 
 def test_an_unknown_mode_is_named():

@@ -2,6 +2,7 @@
 
 The issue page posts small one-time forms here. A transition without a screen is sent at once;
 one with a screen (resolution, comment) opens its form, built from ``expand=transitions.fields``.
+A card moved on a board opens the same form with ``?back=/boards/...``, and the form leads back there.
 A failed submit shows its form again, with what was typed and Jira's reasons in plain words.
 """
 
@@ -14,6 +15,7 @@ from flask import flash, redirect, render_template, request, url_for
 from jira_client.api import adf
 from jira_client.api.errors import BadRequest, JiraError
 from jira_client.api.models import FieldMeta
+from jira_client.auth.session_data import safe_next
 from jira_client.web import viewer
 from jira_client.web.errors import ErrorPage, render_error
 from jira_client.web.forms import drafts, field_form, jira_fields, once
@@ -54,7 +56,7 @@ def transition(key: str, transition_id: str):
         values = field_form.jira_values(field_form.values(form, metas), metas, keep_empty=False)
         outcome = once.submit_once(
             lambda: get_jira().transition_issue(key, transition_id, fields=values, update=_comment(form.comment.data)),
-            url_for("issues.show", key=key),
+            board_back() or url_for("issues.show", key=key),
         )
     except field_form.InputErrors as error:
         field_form.add_errors(form, error.errors)
@@ -174,6 +176,12 @@ _LABELS = FieldMeta(id="labels", name="Labels", required=False, type="array", it
 _PERSON = FieldMeta(id="assignee", name="Assignee", required=False, type="user", system="assignee")
 
 
+def board_back() -> str | None:
+    """Return the board a card move came from (``?back=/boards/...``), where the form leads when done; else None."""
+    back = request.args.get("back", "")
+    return back if back.startswith("/boards/") and safe_next(back) == back else None
+
+
 def _comment(text: str | None) -> dict:
     """Return the ``update`` that adds a comment with the transition, or {} without one."""
     if not (text or "").strip():
@@ -194,6 +202,7 @@ def _transition_page(key, screen, form, status=200, error=None):
     metas = [m for m in screen.fields if m.system != "comment"] if screen else []
     return render_template(
         "issues/transition.html", key=key, screen=screen, form=form, rows=field_form.rows(form, metas), error=error,
+        back=board_back(),
         blockers=[m for m in metas if jira_fields.is_required_blocker(m)],
         has_comment=bool(screen and any(m.system == "comment" for m in screen.fields)),
     ), status
