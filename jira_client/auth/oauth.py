@@ -20,12 +20,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-<<<<<<< HEAD
-from typing import Mapping
-from urllib.parse import urlsplit
-=======
 from typing import Iterable, Mapping
->>>>>>> boards
+from urllib.parse import urlsplit
 
 import requests
 from flask import Flask, flash, g, redirect, request, session, url_for
