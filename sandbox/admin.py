@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from flask import Blueprint, Flask, current_app, jsonify, request
 
 from sandbox import directory
+from sandbox.attachments import MEDIA_STATS_KEY, STORE_KEY
 
 ADMIN_PREFIX = "/_sandbox"
 FAULTS_KEY = "sandbox_faults"
@@ -301,6 +302,7 @@ def stats():
         "requests": current_app.extensions[STATS_KEY].as_list(),
         "oauth": _identity().counters(),
         "connections": current_app.extensions[CONNECTIONS_KEY].value,
+        "media": current_app.extensions[MEDIA_STATS_KEY].as_dict(),  # the media origin (sandbox.media)
     })
 
 
@@ -362,6 +364,7 @@ def configure():
 def reset():
     """Restore the seed data and clear faults, grants and counters."""
     current_app.extensions["sandbox_world"].reset()
+    current_app.extensions[STORE_KEY].reset(current_app.extensions["sandbox_world"])
     _identity().reset()
     current_app.extensions[FAULTS_KEY].replace([])
     _reset_counters()
@@ -371,4 +374,5 @@ def reset():
 def _reset_counters() -> None:
     current_app.extensions[STATS_KEY].reset()
     current_app.extensions[CONNECTIONS_KEY].reset()
+    current_app.extensions[MEDIA_STATS_KEY].reset()
     _identity().reset_counters()

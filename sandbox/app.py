@@ -7,11 +7,13 @@ Wiring only. The pieces, each in its own module:
                 ``/ex/jira/<cloudId>/rest/api/3/...`` (gateway style, bearer or basic)
 - ``identity``  ``/authorize``, ``/oauth/token``, accessible-resources, ``/me``; grants and tokens
 - ``admin``     ``/_sandbox/...``: info, stats, faults, config, reset; the fault and counter hooks
+- ``jira_attachments`` + ``attachments``  files on issues; ``media`` serves their bytes on a port of its own
 """
 
 from flask import Flask
 
-from sandbox import admin, identity, jira_api
+from sandbox import admin, identity, jira_api, jira_attachments
+from sandbox.attachments import MEDIA_STATS_KEY, STORE_KEY, AttachmentStore, MediaStats
 from sandbox.world import World
 
 
@@ -25,8 +27,11 @@ def create_sandbox_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.json.sort_keys = False
     app.extensions["sandbox_world"] = World()
+    app.extensions[STORE_KEY] = AttachmentStore(app.extensions["sandbox_world"])
+    app.extensions[MEDIA_STATS_KEY] = MediaStats()
     app.extensions["sandbox_identity"] = identity.Identity(identity.config_from_env(config))
     admin.install(app)
     app.register_blueprint(identity.bp)
     app.register_blueprint(jira_api.bp)
+    app.register_blueprint(jira_attachments.bp)
     return app

@@ -169,6 +169,9 @@ _PERMISSIONS = {
     "ASSIGN_ISSUES": ("13", "Assign Issues", False),
     "TRANSITION_ISSUES": ("46", "Transition Issues", False),
     "ADD_COMMENTS": ("15", "Add Comments", True),
+    "CREATE_ATTACHMENTS": ("19", "Create Attachments", False),
+    "DELETE_OWN_ATTACHMENTS": ("39", "Delete Own Attachments", False),
+    "DELETE_ALL_ATTACHMENTS": ("38", "Delete All Attachments", False),  # site admins only, as sandbox.jira_attachments rules
 }
 
 
@@ -184,8 +187,10 @@ def get_my_permissions():
     project_key = request.args.get("projectKey") or request.args.get("projectId")
     project = visible_project(project_key) if project_key else None
     writes = project is not None and caller().may_edit(project["key"])
+    admin = bool(caller().user.get("admin"))
     return reply({"permissions": {key: {
         "id": _PERMISSIONS[key][0], "key": key, "name": _PERMISSIONS[key][1], "type": "PROJECT",
         "description": f"Ability to {_PERMISSIONS[key][1].lower()}.",
-        "havePermission": project is not None and (writes or _PERMISSIONS[key][2]),
+        "havePermission": project is not None and (writes or _PERMISSIONS[key][2])
+        and (key != "DELETE_ALL_ATTACHMENTS" or admin),
     } for key in asked}})

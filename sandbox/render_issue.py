@@ -5,7 +5,7 @@ pages hold at most ``comment_cap`` comments, oldest first (search/jql: 20, like 
 ``ISSUE_COMMENT_CAP``); ``total`` tells how many exist, the comment endpoint pages the rest.
 """
 
-from sandbox import adf_html, fields, meta, render
+from sandbox import adf_html, fields, jira_attachments, meta, render
 from sandbox.render import Links
 
 ISSUE_COMMENT_CAP = 50
@@ -140,6 +140,8 @@ def _rendered(world, links: Links, issue: dict, field_id: str, cap: int):
 
 def _value(world, links: Links, issue: dict, field_id: str, cap: int):
     """Return one field's value as Jira shows it."""
+    if field_id == "attachment":
+        return jira_attachments.field_value(links, issue)
     stored = issue["fields"]
     if field_id in _CONSTANT:
         value = _CONSTANT[field_id]

@@ -7,13 +7,14 @@ something whenever the demo runs. Issue ids and comment ids count up from 10000 
 order, keys count up per project.
 
 Worth naming: ACME-7, ACME-42 and OPS-3 carry 60+ comments; ACME-3/5/8/13 and OPS-3/5/8/13 have
-summaries that test escaping; transition "41" (Done) needs a resolution.
+summaries that test escaping; transition "41" (Done) needs a resolution. ACME-14 and WEB-2 carry
+attachments shown in their text (``seed_media``).
 """
 
 import random
 from datetime import datetime, timedelta, timezone
 
-from sandbox import directory, fields, seed_text
+from sandbox import directory, fields, seed_media, seed_text
 
 BASE_DATE = datetime(2026, 7, 1, 9, 0, tzinfo=timezone.utc)
 SPREAD_DAYS = 120
@@ -115,6 +116,7 @@ def build(now: datetime) -> dict:
         key = f"{project_key}-{counters[project_key]}"
         issue = _issue(rng, str(issue_id), key, counters[project_key], project, created, now, issues)
         thread, comment_id = _comments(rng, issue, project, comment_id)
+        seed_media.embed(issue, thread)  # the seeded attachments, shown in a few descriptions and comments
         comments[issue["id"]] = thread
         issue["fields"]["comment"] = {"comments": [{"body": c["body"]} for c in thread]}
         issues.append(issue)

@@ -5,7 +5,8 @@ cannot drain a request body before the next request line), which would make ever
 new TCP connection and hide connection-pooling bugs. The handler here keeps Werkzeug's WSGI
 environ but buffers each (small, JSON) response, sends it with a ``Content-Length``, reads the
 request body to its end, and so can keep the connection open. The server counts the TCP
-connections it accepts into the app's ``sandbox_connections`` counter.
+connections it accepts into the app's ``sandbox_connections`` counter. ``start_sandbox`` also starts
+the media origin (``sandbox.media``), which serves attachment bytes on a port of its own.
 """
 
 import socket
@@ -17,6 +18,7 @@ from werkzeug.wsgi import LimitedStream
 
 from sandbox.admin import CONNECTIONS_KEY, FAULTS_KEY
 from sandbox.app import create_sandbox_app
+from sandbox.media import MediaOrigin
 
 _HOP_BY_HOP = {"connection", "content-length", "keep-alive", "transfer-encoding"}
 
@@ -124,9 +126,11 @@ class SandboxServer(ThreadedWSGIServer):
 class RunningSandbox:
     """A sandbox serving in a daemon thread; ``stop()`` or leaving ``with`` ends it."""
 
-    def __init__(self, server: SandboxServer, thread: threading.Thread) -> None:
+    def __init__(self, server: SandboxServer, thread: threading.Thread, media: MediaOrigin | None = None) -> None:
         self._server = server
         self._thread = thread
+        self._media = media
+        self.media_url = media.url if media else ""  # where attachment bytes are served (another port)
         self.app: Flask = server.app
         self.host: str = server.host
         self.port: int = server.port
@@ -139,6 +143,8 @@ class RunningSandbox:
         self.app.extensions[FAULTS_KEY].release()
         self._server.close_open_connections()
         self._thread.join(timeout=5)
+        if self._media is not None:
+            self._media.stop()
 
     def __enter__(self) -> "RunningSandbox":
         return self
@@ -170,10 +176,11 @@ def start_sandbox(
     host: str = "127.0.0.1", port: int = 0, config: dict | None = None, *, app: Flask | None = None,
     log_requests: bool = False,
 ) -> RunningSandbox:
-    """Return a sandbox serving in a daemon thread on ``host:port`` (0: a free port)."""
+    """Return a sandbox serving in a daemon thread on ``host:port`` (0: a free port), its media origin on another."""
     server = make_sandbox_server(host, port, config, app=app, log_requests=log_requests)
+    media = MediaOrigin(server.app, host)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"sandbox:{server.port}", daemon=True,
     )
     thread.start()
-    return RunningSandbox(server, thread)
+    return RunningSandbox(server, thread, media)

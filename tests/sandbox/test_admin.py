@@ -217,6 +217,9 @@ def test_route_template(rule, template):
     assert route_template(rule) == template
 
 
+NO_MEDIA = {"requests": 0, "with_authorization": 0, "with_cookie": 0, "bytes_sent": 0}  # the media origin's counters
+
+
 def test_stats_shape(sandbox_app, client):
     get_issue(client)
     get_issue(client)
@@ -235,6 +238,7 @@ def test_stats_shape(sandbox_app, client):
         ],
         "oauth": {"grants": 1, "refreshes": 0, "reuse_rejections": 0},
         "connections": 0,
+        "media": NO_MEDIA,
     }
 
 
@@ -243,7 +247,8 @@ def test_stats_reset(sandbox_app, client):
     oauth_tokens(sandbox_app)
     response = client.post("/_sandbox/stats/reset")
     assert response.status_code == 200
-    expected = {"requests": [], "oauth": {"grants": 0, "refreshes": 0, "reuse_rejections": 0}, "connections": 0}
+    expected = {"requests": [], "oauth": {"grants": 0, "refreshes": 0, "reuse_rejections": 0}, "connections": 0,
+                "media": NO_MEDIA}
     assert response.get_json() == expected
     assert client.get("/_sandbox/stats").get_json() == expected
 
@@ -287,6 +292,7 @@ def test_reset_restores_seed_faults_and_counters(sandbox_app, client):
     assert client.post("/_sandbox/reset").status_code == 200
     assert client.get("/_sandbox/stats").get_json() == {
         "requests": [], "oauth": {"grants": 0, "refreshes": 0, "reuse_rejections": 0}, "connections": 0,
+        "media": NO_MEDIA,
     }
     assert client.get("/nothing-yet").status_code == 404
     assert get_issue(client).get_json()["fields"]["comment"]["total"] == before
