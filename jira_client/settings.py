@@ -76,6 +76,8 @@ VARIABLES: tuple[Variable, ...] = (
     _v("FORWARDED_ALLOW_IPS", "comma-separated addresses or networks of the proxies whose forwarded headers are "
        "believed (* on Heroku)"),
     _v("MAX_CONTENT_LENGTH", "the largest request body accepted, in bytes"),
+    _v("MAX_UPLOAD_MB", "the most megabytes of files one upload to an issue may carry (attachments; Jira's own "
+       "limit per file applies too); only the upload page accepts a body this large"),
     _v("WEB_CONCURRENCY", "the number of gunicorn worker processes", ""),
     _v("GUNICORN_THREADS", "threads per gunicorn worker (default 4)", ""),
     _v("GUNICORN_CMD_ARGS", "gunicorn's own overrides, e.g. --bind 127.0.0.1:8000 behind a local proxy", ""),
@@ -142,6 +144,7 @@ class Settings:
     forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
     redis_tls_verify: bool = True
     max_content_length: int = 1024 * 1024
+    max_upload_mb: int = 100
     jira_retry_backoff: float = 0.5
     sandbox: bool = False  # JIRA_SANDBOX=1: the launcher starts the built-in sandbox
     sandbox_port: int = 5001
@@ -290,6 +293,7 @@ def _serving_settings(get: Callable[..., str], problems: list[str]) -> dict:
         "forwarded_allow_ips": allowed,
         "redis_tls_verify": flag("REDIS_TLS_VERIFY", True),
         "max_content_length": number("MAX_CONTENT_LENGTH", 1024 * 1024, 1024, 100 * 1024 * 1024),
+        "max_upload_mb": number("MAX_UPLOAD_MB", 100, 1, 10 * 1024),
     }
 
 

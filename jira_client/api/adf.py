@@ -259,9 +259,10 @@ def to_text(doc: object) -> str:
 class _Html:
     """One rendering pass: walks nodes through RENDERERS within a depth and output budget."""
 
-    def __init__(self) -> None:
+    def __init__(self, media: Callable[[dict[str, Any]], Any] | None = None) -> None:
         self.left = MAX_OUTPUT
         self.truncated = False
+        self.media = media  # attrs of a media node -> api.media.MediaTarget or None (see to_html)
 
     def render(self, raw: object, depth: int) -> str:
         """Return one node as HTML."""
@@ -397,7 +398,33 @@ def _media(r: _Html, node: Node, depth: int) -> str:
     if url and url.lower().startswith(("http:", "https:")):
         start, end = _tag("a", "adf-media adf-media-external", href=url, rel="noopener noreferrer")
         return f"{start}{name if _str(attrs.get('alt')) else r.text(url)}{end}"
-    return f'<span class="adf-media" title="Attachment not shown here">{name}</span>'
+    if attrs.get("type") == "external":
+        return f'<span class="adf-media" title="Image not shown here">{name}</span>'
+    if r.media is None:
+        return f'<span class="adf-media adf-media-kept"><span class="adf-media-label">Attachment:</span> {name}</span>'
+    return _attached(r.media(attrs), node, attrs, name)
+
+
+_APP_PATH = re.compile(r"/(?![/\\])[^\s\\]*")  # a path on the app itself: never another host
+
+
+def _attached(target: Any, node: Node, attrs: dict[str, Any], name: str) -> str:
+    """Return a file's media node: its image or a link through the app, or a placeholder naming it when not attached."""
+    file_url = getattr(target, "file_url", "")
+    if not _APP_PATH.fullmatch(file_url):
+        return f'<span class="adf-media adf-media-missing"><span class="adf-media-label">Not attached to this issue:</span> {name}</span>'
+    image_url = getattr(target, "image_url", "")
+    if node.get("type") == "mediaInline" or not _APP_PATH.fullmatch(image_url):
+        start, end = _tag("a", "adf-media adf-media-file", href=file_url)
+        return start + name + end
+    width, height = (_int(attrs.get(k), 0, 0, 10_000) for k in ("width", "height"))
+    size = {"width": str(width), "height": str(height)} if width and height else {}
+    image = _tag("img", "adf-media-image", src=image_url, alt=_str(attrs.get("alt")) or getattr(target, "name", ""),
+                 loading="lazy", **size)[0]
+    if any(mark.get("type") == "link" for mark in _marks(node)):
+        return image  # the node's own link mark wraps it
+    start, end = _tag("a", "adf-media-image-link", href=file_url)
+    return start + image + end
 
 
 def _card(cls: str, block: bool) -> Callable[[_Html, Node, int], str]:
@@ -575,9 +602,14 @@ def _apply_marks(inner: str, marks: list[Node]) -> str:
     return "".join(starts) + inner + "".join(reversed(ends))
 
 
-def to_html(doc: object) -> Markup:
-    """Return an ADF document as safe HTML (an empty Markup for anything that is not ADF)."""
-    renderer = _Html()
+def to_html(doc: object, media: Callable[[dict[str, Any]], Any] | None = None) -> Markup:
+    """Return an ADF document as safe HTML (an empty Markup for anything that is not ADF).
+
+    ``media`` finds what a file's media node shows (``api.media.media_resolver``): an image or a
+    link through the app, or nothing (a placeholder names the file). Without it media nodes are
+    placeholders, as in the editor, where they are kept exactly as they are.
+    """
+    renderer = _Html(media)
     out = renderer.render(doc, 0)
     return Markup(out + _TRUNCATED if renderer.truncated else out)
 

@@ -234,12 +234,17 @@ class JiraClient:
         ``api`` is the REST API's root: the platform's by default, Jira Software's for ``api/agile.py``.
         """
         url = f"{self.base_url}{api}/{path}"
+        return self._decode(self._exchange(method, url, params=params, json=json, idempotent=idempotent), url)
+
+    def _exchange(self, method, url, *, params=None, json=None, data=None, headers=None,
+                  idempotent: bool | None = None) -> requests.Response:
+        """Send one call, retrying a read that Jira answers 429/502/503/504, and return the last response unread."""
         if idempotent is None:
             idempotent = method in ("GET", "HEAD")
         attempts = self.retry.attempts if idempotent else 1
         waited = 0.0
         for attempt in range(attempts):
-            response = self._send(method, url, params, json, retry_connection=idempotent)
+            response = self._send(method, url, params, json, retry_connection=idempotent, data=data, headers=headers)
             if response.status_code not in RETRY_STATUSES or attempt == attempts - 1:
                 break
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -249,18 +254,24 @@ class JiraClient:
             response.close()
             self.sleep(wait)
             waited += wait
-        return self._decode(response, url)
+        return response
 
-    def _send(self, method, url, params, json, *, retry_connection: bool) -> requests.Response:
-        """Send once (a read whose pooled connection turned out dead is sent once more)."""
+    def _send(self, method, url, params, json, *, retry_connection: bool, data=None, headers=None,
+              credentials: bool = True) -> requests.Response:
+        """Send once (a read whose pooled connection turned out dead is sent once more).
+
+        ``credentials`` False sends neither the person's credentials nor the client's own headers
+        (for a URL on another host: Jira's media service).
+        """
         for attempt in (1, 2):
             timeout = self._timeout_within_budget(url)
             self.calls += 1
             started, response = time.perf_counter(), None
             try:
                 response = self.transport.request(
-                    method, url, params=params, json=json, auth=self.auth, timeout=timeout,
-                    allow_redirects=False, stream=True, headers=self.headers,
+                    method, url, params=params, json=json, data=data, auth=self.auth if credentials else None,
+                    timeout=timeout, allow_redirects=False, stream=True,
+                    headers={**self.headers, **(headers or {})} if credentials else headers,
                 )
                 return response
             except requests.Timeout as exc:
@@ -302,6 +313,34 @@ class JiraClient:
         if not response.ok or 300 <= response.status_code < 400:
             raise error_for_status(response.status_code, url, payload, response.headers.get("Retry-After"))
         return payload
+
+
+    # -- answers that are not JSON: file bytes, redirects (jira_client/api/attachments.py) ----------
+
+    def open(self, method: str, path: str, *, params=None, data=None, headers=None,
+             idempotent: bool | None = None) -> requests.Response:
+        """Return Jira's answer to a call under /rest/api/3 unread (a redirect or bytes); a failure raises its JiraError.
+
+        Reads are retried like any other; a write (a streamed upload) is sent once.
+        """
+        url = f"{self.base_url}{API}/{path}"
+        response = self._exchange(method, url, params=params, data=data, headers=headers, idempotent=idempotent)
+        if response.status_code >= 400:
+            self._decode(response, url)  # raises the error that the status and Jira's body name
+        return response
+
+    def open_elsewhere(self, url: str, headers: Mapping[str, str] | None = None) -> requests.Response:
+        """Return the answer to a GET of ``url`` on another host, sent without credentials, unread, whatever its status.
+
+        For the URL Jira redirects a download to: only the URL's own token grants access there,
+        and the person's Jira credentials never leave for another host. Sent once (a dead pooled
+        connection aside), within the page's time budget.
+        """
+        return self._send("GET", url, None, None, retry_connection=True, headers=dict(headers or {}), credentials=False)
+
+    def json_of(self, response: requests.Response) -> Any:
+        """Return the JSON of an answer from ``open`` (None when it has no body), reading it whole but capped."""
+        return self._decode(response, response.url)
 
 
 def _comment_path(key: str, comment_id: str) -> str:

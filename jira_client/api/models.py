@@ -16,6 +16,7 @@ from jira_client.api.pagination import Page, offset_page
 # The fields the issue list and issue page ask for: enough to render, nothing more.
 LIST_FIELDS = ("summary", "status", "assignee", "priority", "issuetype", "updated", "created", "project")
 ISSUE_FIELDS = LIST_FIELDS + (
+    "attachment",  # the files, and what the images in the description and comments show
     "description", "reporter", "labels", "components", "resolution", "duedate", "comment", "parent",
 )
 
@@ -166,6 +167,44 @@ class Comment:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file attached to an issue, as Jira describes it (its bytes come through ``api/attachments.py``)."""
+
+    id: str
+    filename: str
+    size: int | None
+    mime_type: str  # what Jira says: never trusted to decide how the bytes are served
+    author: User | None
+    created: datetime | None
+    has_thumbnail: bool = False
+
+    @classmethod
+    def from_api(cls, data: Any) -> Attachment | None:
+        data = _dict(data)
+        attachment_id = data.get("id")  # a string in the issue field, a number in GET attachment/{id}
+        if isinstance(attachment_id, bool) or not isinstance(attachment_id, (str, int)) or not str(attachment_id).isdigit():
+            return None
+        size = data.get("size")
+        created = data.get("created")  # Jira's time string; the upload answer's example has epoch milliseconds
+        return cls(
+            id=str(attachment_id),
+            filename=_str(data.get("filename")) or f"attachment-{attachment_id}",
+            size=size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
+            mime_type=_str(data.get("mimeType")).lower(),
+            author=User.from_api(data.get("author")),
+            created=_epoch_ms(created) if isinstance(created, int) and not isinstance(created, bool) else parse_time(created),
+            has_thumbnail=bool(data.get("thumbnail")),
+        )
+
+
+def _epoch_ms(value: int) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
 class Transition:
     id: str
     name: str
@@ -228,6 +267,7 @@ class Issue(IssueSummary):
     resolution: Named | None = None
     due_date: str = ""
     parent_key: str = ""
+    attachments: tuple[Attachment, ...] = ()
     comments: Page[Comment] = field(default_factory=lambda: Page(()))
     transitions: tuple[Transition, ...] = ()
     updated_raw: str = ""  # Jira's own string, for edit-conflict checks
@@ -258,6 +298,7 @@ class Issue(IssueSummary):
             resolution=Named.from_api(fields.get("resolution")),
             due_date=_str(fields.get("duedate")),
             parent_key=_str(_dict(fields.get("parent")).get("key")),
+            attachments=tuple(a for a in (Attachment.from_api(raw) for raw in fields.get("attachment") or ()) if a),
             comments=offset_page(_dict(fields.get("comment")), "comments", Comment.from_api),
             transitions=tuple(Transition.from_api(t) for t in data.get("transitions") or () if isinstance(t, dict)),
             updated_raw=_str(fields.get("updated")),

@@ -3,6 +3,8 @@
 - ``home``: ``/``.  ``projects``: ``/projects/...`` (list, one project, creating an issue).
 - ``issues``: ``/issues/<key>/...`` (the page, edit, workflow, comments).  ``search``: ``/search``.
 - ``boards``: ``/boards/...`` (boards, a board's cards and moves, a scrum backlog).
+- ``attachments``: ``/attachments/...`` (files through the app: download, inline image, thumbnail,
+  upload, delete).
 - ``admin``: ``/setup``.  ``health``: ``/healthz`` and ``/readyz``.  The sign-in pages belong to
   the auth strategy that needs them (``auth/oauth_views.py``).
 
@@ -13,12 +15,12 @@ Beside them: ``jira`` (this request's JiraClient, ``login_required``), ``viewer`
 
 from flask import Flask
 
-from jira_client.web import admin, boards, health, home, issues, projects, search
+from jira_client.web import admin, attachments, boards, health, home, issues, projects, search
 from jira_client.web.converters import CONVERTERS
 from jira_client.web.forms import once
 from jira_client.web.templating import init_templating
 
-BLUEPRINTS = (home.bp, projects.bp, issues.bp, search.bp, boards.bp, admin.bp, health.bp)
+BLUEPRINTS = (home.bp, projects.bp, issues.bp, search.bp, boards.bp, admin.bp, health.bp, attachments.bp)
 
 
 def register_blueprints(app: Flask) -> None:

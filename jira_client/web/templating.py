@@ -1,16 +1,28 @@
 """Template filters and globals: ADF to safe HTML (through the adf package only), dates, status
-colours, and who is here (for the header and the comment controls)."""
+colours, and who is here (for the header and the comment controls).
+
+``adf`` shows the images a document embeds through the app: it hands ``to_html`` the media
+resolver of the page (``attachments.embedded.page_media``: the page's issue's attachments)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 from flask import Flask
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from jira_client.api import adf
 from jira_client.web import viewer
+from jira_client.web.attachments.embedded import page_media
 
 STATUS_CLASSES = {"new": "status-new", "indeterminate": "status-progress", "done": "status-done"}
+
+
+@pass_context
+def adf_html(context, doc: object) -> Markup:
+    """Return an ADF document as safe HTML, its media nodes resolved against the page's attachments."""
+    return adf.to_html(doc, media=page_media(context))
 
 
 def when(value: datetime | None) -> str:
@@ -39,5 +51,5 @@ def status_class(category: str | None) -> str:
 
 def init_templating(app: Flask) -> None:
     """Register the filters and globals on ``app``."""
-    app.jinja_env.filters.update(adf=adf.to_html, when=when, ago=ago, status_class=status_class)
+    app.jinja_env.filters.update(adf=adf_html, when=when, ago=ago, status_class=status_class)
     app.add_template_global(viewer.known_account_id, "viewer_account_id")  # comment controls on the issue page
