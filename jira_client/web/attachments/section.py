@@ -1,10 +1,11 @@
-"""What the issue page's attachments section shows: who may add or delete files, and how large a file may be.
+"""What the issue page's attachments section offers: adding files, deleting them, and how large a file may be.
 
-Jira's permissions (Create attachments, Delete own attachments, Delete all attachments) are asked
-once in five minutes per project (``GET mypermissions``) and kept in the person's session. When
-Jira cannot say, the controls are offered and Jira stays the judge. The size limit shown is the
-smaller of ``MAX_UPLOAD_MB`` and Jira's own, when an earlier upload already asked Jira for it:
-rendering the page never costs that call.
+Deciding costs no call of its own (the issue page stays one call to Jira): the upload form is
+offered when Jira lets the person edit the issue (its editmeta, already in the page's answer),
+and deleting on the files they added themselves. Jira's own permissions (Create attachments,
+Delete own and Delete all attachments) can differ in a custom scheme; Jira stays the judge, and
+a refusal comes back as a clear page. The size limit shown is the smaller of ``MAX_UPLOAD_MB`` and
+Jira's own, when an earlier upload already asked Jira for it (five minutes, in the session).
 """
 
 from __future__ import annotations
@@ -15,24 +16,17 @@ from dataclasses import dataclass
 from flask import session
 
 from jira_client.api.attachments import AttachmentSettings
-from jira_client.api.errors import JiraError
 from jira_client.api.models import Attachment, Issue
 from jira_client.state import current_strategy
 from jira_client.web.attachments import uploads
-from jira_client.web.jira import get_jira
-from jira_client.web.lists import session_cached
-
-PERMISSIONS = ("CREATE_ATTACHMENTS", "DELETE_OWN_ATTACHMENTS", "DELETE_ALL_ATTACHMENTS")
-PERMISSIONS_TTL = 300
 
 
 @dataclass(frozen=True)
 class Rights:
-    """What this person may do with an issue's files, and the largest file they may add (bytes)."""
+    """What the page offers to do with an issue's files, and the largest file it takes (bytes)."""
 
     may_upload: bool
     may_delete_own: bool
-    may_delete_all: bool
     limit: int
 
     @property
@@ -41,26 +35,15 @@ class Rights:
         return uploads.size_text(self.limit)
 
     def may_delete(self, attachment: Attachment, viewer_id: str) -> bool:
-        """Return whether to offer deleting this file (Jira decides for sure)."""
+        """Return whether to offer deleting this file: one's own, where one may change the issue."""
         own = bool(viewer_id) and attachment.author is not None and attachment.author.account_id == viewer_id
-        return self.may_delete_all or (self.may_delete_own and own)
+        return self.may_delete_own and own
 
 
 def rights(issue: Issue) -> Rights:
-    """Return what the person may do with the issue's files (asked of Jira once in five minutes per project)."""
-    granted = _permissions(issue.project.key) if issue.project else None
-    limit = uploads.file_limit(_known_settings())
-    if granted is None:
-        return Rights(issue.may_edit(), True, True, limit)
-    return Rights(granted["CREATE_ATTACHMENTS"], granted["DELETE_OWN_ATTACHMENTS"], granted["DELETE_ALL_ATTACHMENTS"], limit)
-
-
-def _permissions(project_key: str) -> dict[str, bool] | None:
-    try:
-        return session_cached("permissions", f"{project_key}:ATTACHMENTS",
-                              lambda: get_jira().my_permissions(project_key, *PERMISSIONS), ttl=PERMISSIONS_TTL)
-    except JiraError:
-        return None
+    """Return what the page offers for the issue's files."""
+    editable = issue.may_edit()
+    return Rights(may_upload=editable, may_delete_own=editable, limit=uploads.file_limit(_known_settings()))
 
 
 def _known_settings() -> AttachmentSettings | None:

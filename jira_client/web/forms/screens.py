@@ -79,6 +79,13 @@ class CommentEditForm(AppForm):
     )
 
 
+class CommentPartsForm(AppForm):
+    """Change one's own comment around what Markdown cannot carry (images): one text area per editable part.
+
+    The text areas are added per comment by ``field_form.build`` (see ``issues/comments.py``).
+    """
+
+
 class ConfirmForm(AppForm):
     """Confirm a deletion: CSRF and the one-time token only."""
 
