@@ -171,10 +171,11 @@ class AttachmentsApi:
 
     def _next_hop(self, response: requests.Response) -> str:
         """Return where a redirect points, if it is a web URL that keeps https when Jira uses it."""
-        url = urljoin(response.url, response.headers.get("Location", ""))
+        location = response.headers.get("Location", "").strip()
+        url = urljoin(response.url, location)
         scheme = urlsplit(url).scheme.lower()
         allowed = {"https"} if urlsplit(self.jira.base_url).scheme.lower() == "https" else {"https", "http"}
-        if scheme not in allowed or not urlsplit(url).hostname:
+        if not location or scheme not in allowed or not urlsplit(url).hostname:
             raise BadResponse("Jira sent the file to a place the app does not fetch from.", status=response.status_code)
         return url
 

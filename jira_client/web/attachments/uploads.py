@@ -117,7 +117,7 @@ def size_text(size: int | None) -> str:
 def _again(key: str, message: str, status: int):
     """Show the issue page again with ``message`` at the top."""
     flash(message, "error")
-    return render_issue(key, CommentForm(), status=status)
+    return render_issue(key, CommentForm(formdata=None), status=status)  # never the posted body: it may be the problem
 
 
 def _size(file: FileStorage) -> int:
