@@ -10,7 +10,7 @@ apps           TEST_SETTINGS, make_app, single_user_app, LiveServer; fixtures ap
 sandbox        the sandbox controller: info, users, reset, faults, stats, OAuth stats, config, Jira as its
                admin, directory users' auth headers; fixtures sandbox_server, sandbox
 oauth          multi_user settings and apps, signing in through the sandbox, reading and planting token records
-writers        Writer and make_writer: a client signed in as the sandbox's admin in either mode
+writers        Writer, make_writer and make_person: a client signed in as the sandbox's admin (or a named user) in either mode
 forms          page, form_token, once_token, comment_form, form_data
 processes      free_port, eventually/wait_until, controlled environments, Process, LineReader, start_gunicorn,
                start_app (app_process.py in a process of its own); fixture processes

@@ -4,7 +4,8 @@ A ``sandbox`` argument is a live sandbox (anything with a ``url``, or the URL it
 sandbox's own in-process tests, a Flask test client of a sandbox app. The ``/_sandbox`` API is
 described in DESIGN.md ("The sandbox contract"). Besides it, the functions here read and change
 Jira resources as the sandbox's admin, outside the app under test (what a colleague would see or
-do), and give the auth headers of the sandbox's directory users.
+do; ``admin_download`` fetches an attachment's bytes), and give the auth headers of the sandbox's
+directory users.
 
 Fixtures (a plugin module): ``sandbox_server`` (one live sandbox for the whole run) and
 ``sandbox`` (that sandbox, restored to its seed with counters at zero).
@@ -142,6 +143,23 @@ def titled(sandbox, project: str, summary: str) -> list[str]:
         if not answer.get("nextPageToken"):
             return found
         body["nextPageToken"] = answer["nextPageToken"]
+
+
+def admin_download(sandbox, attachment_id: str) -> bytes:
+    """Return an attachment's bytes as the sandbox's admin gets them (requests follows the media redirect, without credentials)."""
+    response = requests.get(f"{sandbox.url}/rest/api/3/attachment/content/{attachment_id}", auth=_admin_auth(sandbox), timeout=10)
+    response.raise_for_status()
+    return response.content
+
+
+def media_stats(sandbox) -> dict:
+    """Return the media origin's counters: requests, with_authorization, with_cookie, bytes_sent."""
+    return sandbox_stats(sandbox)["media"]
+
+
+def configure_attachments(sandbox, **settings) -> dict:
+    """POST ``/_sandbox/attachments`` (``enabled``, ``upload_limit`` in bytes); return the settings in effect."""
+    return _admin_api(sandbox, "POST", "/attachments", settings)
 
 
 # --- the directory's users, for in-process calls -------------------------------------------------
