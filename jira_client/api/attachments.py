@@ -36,7 +36,7 @@ from jira_client.api.models import Attachment
 
 log = logging.getLogger(__name__)
 
-CHUNK = 64 * 1024
+CHUNK = 256 * 1024  # read from the media service and written to the browser at once: few Python steps per file, little memory
 SNIFF_BYTES = 16  # enough for every signature api.sniffing knows
 MAX_REDIRECTS = 3
 REDIRECTS = frozenset({301, 302, 303, 307, 308})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -53,13 +54,13 @@ def test_the_issue_page_lists_the_files_and_shows_their_images_through_the_app(r
     html = page(reader.client, "/issues/ACME-14")
     section = html.split('id="attachments"')[1].split('id="comments"')[0]
     for seeded in (f for f in seed_media.SEEDED if f.issue_key == "ACME-14"):
-        assert f'href="/attachments/{seeded.id}">{seeded.filename}</a>' in section
+        assert re.search(rf'href="/attachments/{seeded.id}\?name=[^"]+&amp;check=[0-9a-f]+">{re.escape(seeded.filename)}</a>', section)
         assert seeded.mime_type in section
     assert "1.0 KB · image/png" in section and "Alice Anders" in section and "Ada Admin" in section
     assert 'src="/attachments/10000/thumbnail"' in section and 'src="/attachments/10002/thumbnail"' not in section
     description = html.split("<h2>Description</h2>")[1].split('id="attachments"')[0]
     assert '<img class="adf-media-image" src="/attachments/10000/view" alt="login-page.png"' in description
-    assert 'href="/attachments/10002">quarterly-report.pdf</a>' in description  # the PDF named inline
+    assert re.search(r'href="/attachments/10002\?[^"]+">quarterly-report.pdf</a>', description)  # the PDF named inline
     assert "Not attached to this issue:</span> old-login-page.png" in description
     assert f'href="{seed_media.EXTERNAL_IMAGE}"' in description
     assert 'src="/attachments/10001/view"' in html.split('id="comments"')[1]  # the comment's screenshot
@@ -94,6 +95,16 @@ def test_anything_but_a_raster_image_is_a_sandboxed_download(reader, attachment_
     assert {k: response.headers.get(k) for k in SAFE} == SAFE
     shown = reader.client.get(f"/attachments/{attachment_id}/view")
     assert shown.status_code == 303 and shown.headers["Location"] == f"/attachments/{attachment_id}"
+
+
+def test_the_pages_links_name_the_download_without_asking_jira_and_others_cannot(reader, sandbox):
+    html = page(reader.client, "/issues/ACME-14")
+    link = unescape(re.search(r'href="(/attachments/10002\?name=[^"]+)"', html).group(1))
+    reset_stats(sandbox)
+    assert "quarterly-report.pdf" in reader.client.get(link).headers["Content-Disposition"]
+    assert call_count(sandbox) == 2  # the redirect and the media origin: no metadata call
+    forged = reader.client.get(link.replace("name=quarterly-report.pdf", "name=invoice.exe"))
+    assert "quarterly-report.pdf" in forged.headers["Content-Disposition"]  # the check failed: Jira's name
 
 
 def test_ids_are_checked_before_any_call_to_jira(reader, sandbox):

@@ -10,7 +10,7 @@ Attachment ids are checked by the ``numeric_id`` converter before any call to Ji
 from flask import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from jira_client.web.attachments import removal, section, serving, uploads
+from jira_client.web.attachments import files, removal, section, serving, uploads
 
 bp = Blueprint("attachments", __name__, url_prefix="/attachments")
 bp.add_url_rule("/<numeric_id:attachment_id>", view_func=serving.download)
@@ -22,3 +22,4 @@ bp.url_value_preprocessor(uploads.allow_large_body)  # before every before_reque
 bp.register_error_handler(RequestEntityTooLarge, uploads.too_large)
 bp.add_app_template_global(section.rights, "attachment_rights")
 bp.add_app_template_filter(uploads.size_text, "filesize")
+bp.add_app_template_global(files.download_url, "attachment_download_url")

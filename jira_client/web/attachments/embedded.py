@@ -15,6 +15,7 @@ from flask import g, url_for
 
 from jira_client.api.media import MediaResolver, media_resolver
 from jira_client.api.models import Issue
+from jira_client.web.attachments.files import download_url
 
 
 def page_media(context: Mapping[str, Any]) -> MediaResolver | None:
@@ -33,7 +34,7 @@ def media_for(issue: Issue) -> MediaResolver:
         return made[1]
     resolver = media_resolver(
         issue.attachments,
-        lambda attachment: url_for("attachments.download", attachment_id=attachment.id),
+        download_url,
         lambda attachment: url_for("attachments.view", attachment_id=attachment.id),
     )
     g.attachment_media = (issue, resolver)

@@ -7,6 +7,10 @@ and SVG above all (both run scripts when a browser renders them), goes out as a 
 the type given), a CSP of ``sandbox`` (were it rendered after all, it would run nothing and be
 an origin of its own) and ``Cross-Origin-Resource-Policy: same-origin``.
 
+A download link carries the file's name as the page got it from Jira, with a check (an HMAC
+with the app's secret) so that only the app's own links can name a download: the view then needs
+no call to Jira for the name, and a link made by anyone else falls back to asking Jira.
+
 File names travel in ``Content-Disposition`` as RFC 6266 asks: an ASCII ``filename`` for old
 browsers and the exact name in RFC 5987's ``filename*=UTF-8''...``. Control and invisible
 formatting characters (a right-to-left override turns ``gpj.exe`` into a harmless-looking name)
@@ -15,8 +19,14 @@ and path separators are replaced first, so no name can break the header or point
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import unicodedata
 from urllib.parse import quote
+
+from flask import current_app, url_for
+
+from jira_client.api.models import Attachment
 
 DOWNLOAD_TYPE = "application/octet-stream"
 MAX_NAME_CHARS = 180
@@ -26,6 +36,26 @@ SAFE_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
 }
 _ASCII_REPLACED = frozenset('"\\%;')  # quoting, escapes, percent-decoding browsers, parameter breaks
+
+
+def download_url(attachment: Attachment) -> str:
+    """Return the app's download link of an attachment, carrying its name and the name's check."""
+    return url_for("attachments.download", attachment_id=attachment.id, name=attachment.filename,
+                   check=name_check(attachment.id, attachment.filename))
+
+
+def name_check(attachment_id: str, name: str) -> str:
+    """Return the check that ties a file name to an attachment id in the app's own links."""
+    key = current_app.secret_key.encode() if isinstance(current_app.secret_key, str) else current_app.secret_key
+    message = f"attachment-name\x00{attachment_id}\x00{name}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def checked_name(attachment_id: str, name: str | None, check: str | None) -> str | None:
+    """Return ``name`` when the link's check vouches for it, else None (then Jira is asked)."""
+    if not name or not check or len(name) > 1000:
+        return None
+    return name if hmac.compare_digest(check, name_check(attachment_id, name)) else None
 
 
 def raster_type(head: bytes) -> str | None:

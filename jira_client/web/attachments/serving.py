@@ -7,7 +7,8 @@ chunks of memory. The first bytes decide the type (``files.raster_type``): a ras
 shown inline, anything else is a download. Jira's 403 and 404 become the app's own pages with
 those statuses before a byte is sent.
 
-- ``download`` (``/attachments/<id>``): always a download, under the name Jira has for it.
+- ``download`` (``/attachments/<id>``): always a download, under the name Jira has for it (carried
+  by the app's own links, checked; asked of Jira otherwise).
 - ``view`` (``/attachments/<id>/view``): the image inline, for ``<img>`` in descriptions and
   comments; a file that is not a raster image is sent to ``download`` instead.
 - ``thumbnail`` (``/attachments/<id>/thumbnail``): Jira's thumbnail, inline when it is a raster
@@ -16,10 +17,10 @@ those statuses before a byte is sent.
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, stream_with_context, url_for
+from flask import Response, abort, redirect, request, stream_with_context, url_for
 
 from jira_client.api.attachments import AttachmentsApi, Download
-from jira_client.web.attachments.files import DOWNLOAD_TYPE, SAFE_HEADERS, content_disposition, raster_type
+from jira_client.web.attachments.files import DOWNLOAD_TYPE, SAFE_HEADERS, checked_name, content_disposition, raster_type
 from jira_client.web.jira import get_jira, login_required
 
 THUMBNAIL_PIXELS = 96  # asked of Jira; the list shows them at 48 CSS pixels (sharp on dense screens)
@@ -29,7 +30,8 @@ THUMBNAIL_PIXELS = 96  # asked of Jira; the list shows them at 48 CSS pixels (sh
 def download(attachment_id: str):
     """Send the file as a download named as in Jira, whatever it holds."""
     api = AttachmentsApi(get_jira())
-    name = api.get(attachment_id).filename
+    name = checked_name(attachment_id, request.args.get("name"), request.args.get("check"))
+    name = name or api.get(attachment_id).filename
     file = api.open_content(attachment_id)
     return _send(file, "attachment", name, _checked_type(file) or DOWNLOAD_TYPE)
 
