@@ -4,8 +4,8 @@ Only raster images (PNG, JPEG, GIF, WebP) are ever shown inline, and only when t
 say so: the name and the type Jira reports are the uploader's to choose. Everything else, HTML
 and SVG above all (both run scripts when a browser renders them), goes out as a download, typed
 ``application/octet-stream``. Every file response also carries ``nosniff`` (the browser keeps
-the type given), a CSP of ``sandbox`` (were it rendered after all, it would run nothing and be
-an origin of its own) and ``Cross-Origin-Resource-Policy: same-origin``.
+the type given), the app's CSP with ``sandbox`` added (were it rendered after all, it would run
+nothing and be an origin of its own) and ``Cross-Origin-Resource-Policy: same-origin``.
 
 A download link carries the file's name as the page got it from Jira, with a check (an HMAC
 with the app's secret) so that only the app's own links can name a download: the view then needs
@@ -27,15 +27,21 @@ from urllib.parse import quote
 from flask import current_app, url_for
 
 from jira_client.api.models import Attachment
+from jira_client.security import content_security_policy
+from jira_client.state import app_state
 
 DOWNLOAD_TYPE = "application/octet-stream"
 MAX_NAME_CHARS = 180
 SAFE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "sandbox",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
 _ASCII_REPLACED = frozenset('"\\%;')  # quoting, escapes, percent-decoding browsers, parameter breaks
+
+
+def file_policy() -> str:
+    """Return the Content-Security-Policy of a file: the app's own, plus ``sandbox``."""
+    return content_security_policy(app_state().settings.atlassian_auth_url) + "; sandbox"
 
 
 def download_url(attachment: Attachment) -> str:

@@ -20,7 +20,8 @@ from __future__ import annotations
 from flask import Response, abort, redirect, request, stream_with_context, url_for
 
 from jira_client.api.attachments import AttachmentsApi, Download
-from jira_client.web.attachments.files import DOWNLOAD_TYPE, SAFE_HEADERS, checked_name, content_disposition, raster_type
+from jira_client.web.attachments.files import (DOWNLOAD_TYPE, SAFE_HEADERS, checked_name, content_disposition, file_policy,
+                                               raster_type)
 from jira_client.web.jira import get_jira, login_required
 
 THUMBNAIL_PIXELS = 96  # asked of Jira; the list shows them at 48 CSS pixels (sharp on dense screens)
@@ -71,7 +72,7 @@ def _send(file: Download, disposition: str, name: str, content_type: str) -> Res
     """Return a response that streams the file with the protective headers of ``files``."""
     response = Response(stream_with_context(file.chunks()), content_type=content_type, direct_passthrough=True)
     response.headers["Content-Disposition"] = content_disposition(disposition, name)
-    response.headers.update(SAFE_HEADERS)
+    response.headers.update(SAFE_HEADERS, **{"Content-Security-Policy": file_policy()})
     response.call_on_close(file.close)  # also when the body is never read (HEAD, a browser that went away)
     if file.length is not None:
         response.content_length = file.length
