@@ -8,12 +8,12 @@ The client is cheap and built per request; the HTTP transport under it is shared
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping, Protocol
 
 import requests
 
-from jira_client.api import keys
+from jira_client.api import field_values, keys
 from jira_client.api.errors import BadResponse, TransportError, error_for_status, parse_retry_after
 from jira_client.api.models import (
     ISSUE_FIELDS, LIST_FIELDS, Comment, EditableIssue, FieldMeta, Issue, IssueSummary, Named, Project,
@@ -128,10 +128,14 @@ class JiraClient:
         return count
 
     def get_issue(self, key: str) -> Issue:
-        """Return an issue with its first comments, its transitions and what may be edited, in one call."""
+        """Return an issue with every field (named), its first comments, its transitions and what may be edited, in one call."""
         path = f"issue/{keys.segment(keys.issue_key(key))}"
-        params = {"fields": ",".join(ISSUE_FIELDS), "expand": "transitions,editmeta"}
-        return Issue.from_api(self._request("GET", path, params=params))
+        params = {"fields": ",".join(("*all", *ISSUE_FIELDS)), "expand": "transitions,editmeta,names,schema"}
+        payload = self._request("GET", path, params=params)
+        issue = Issue.from_api(payload)
+        named = payload if isinstance(payload, dict) else {}
+        found = field_values.details(_fields_of(payload), named.get("names") or {}, named.get("schema") or {})
+        return replace(issue, details=found)
 
     def list_comments(self, key: str, start_at: int = 0, max_results: int = 50) -> Page[Comment]:
         """Return one page of an issue's comments, oldest first."""

@@ -232,6 +232,7 @@ class Issue(IssueSummary):
     transitions: tuple[Transition, ...] = ()
     updated_raw: str = ""  # Jira's own string, for edit-conflict checks
     editable_fields: frozenset[str] | None = None  # from editmeta; None when Jira did not say
+    details: tuple = ()  # every other field with a value (api.field_values.FieldValue), for the Details section
 
     def may_edit(self, field_id: str | None = None) -> bool:
         """Return whether Jira lets this person edit the issue (or one of its fields).

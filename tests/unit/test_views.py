@@ -36,7 +36,7 @@ def test_projects_page_makes_one_call_and_escapes(client, jira_http):
 
 
 def test_issue_page_makes_one_call(client, jira_http):
-    stub_issue(jira_http, match=[matchers.query_param_matcher({"expand": "transitions,editmeta"}, strict_match=False)])
+    stub_issue(jira_http, match=[matchers.query_param_matcher({"expand": "transitions,editmeta,names,schema"}, strict_match=False)])
     response = client.get("/issues/ACME-1")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
