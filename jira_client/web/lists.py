@@ -13,6 +13,8 @@ import time
 
 from flask import request, session
 
+from jira_client.api import jql
+
 DIGITS = re.compile(r"[0-9]{1,7}")  # ASCII only: "²".isdigit() is True, but int("²") fails
 MAX_LISTINGS = 8  # queries whose tokens are remembered per session
 MAX_PAGES = 200
@@ -28,10 +30,8 @@ def int_arg(name: str, default: int = 0, maximum: int = 100_000) -> int:
 
 
 def jql_string(value: str) -> str:
-    """Return ``value`` as one quoted JQL string literal (backslash first, then quotes)."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(" " if ch in "\r\n\t" else ch for ch in escaped)
-    return f'"{escaped}"'
+    """Return ``value`` as one quoted JQL string literal (see ``jira_client.api.jql.quote``)."""
+    return jql.quote(value)
 
 
 STATUS_CATEGORIES = {"todo": "To Do", "inprogress": "In Progress", "done": "Done"}
