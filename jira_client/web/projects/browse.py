@@ -6,6 +6,7 @@ from flask import redirect, render_template, request, url_for
 
 from jira_client.api.errors import AuthError, BadRequest, JiraError, NotFound
 from jira_client.api.pagination import Page
+from jira_client.web import personal
 from jira_client.web.jira import get_jira, login_required
 from jira_client.web.lists import STATUS_CATEGORIES, PageTokens, cached_count, int_arg, project_jql
 
@@ -55,4 +56,5 @@ def show(key: str):
     except JiraError:
         count = None  # the count is a nicety: the list is shown without it
     view["project_name"] = next((i.project.name for i in page if i.project and i.project.key == key), key)
+    personal.saw_project(key, view["project_name"])
     return render_template("projects/show.html", page=page, count=count, has_next=has_next, error=None, **view)
