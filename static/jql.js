@@ -141,6 +141,7 @@
     box.setAttribute("aria-haspopup", "listbox");
     box.setAttribute("aria-owns", listId);
     box.setAttribute("aria-expanded", "false");
+    if (area.labels && area.labels[0] && area.labels[0].id) box.setAttribute("aria-labelledby", area.labels[0].id);
     area.setAttribute("aria-autocomplete", "list");
     area.setAttribute("aria-controls", listId);
     var keys = document.getElementById("jql-keys");
