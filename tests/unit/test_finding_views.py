@@ -56,7 +56,7 @@ def test_a_list_jira_refuses_says_so_and_the_others_show(client, jira_http):
     response = client.get("/")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert html.count(">ACME-8<") == 2 and html.count("Jira refused the request") == 1  # assigned and reported show
+    assert html.count(">ACME-8<") == 4 and html.count("Jira refused the request") == 1  # key and summary, in two lists
 
 
 @pytest.mark.parametrize("status, shown", [(503, 503), (429, 503), (500, 502)])
