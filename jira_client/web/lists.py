@@ -37,8 +37,9 @@ def jql_string(value: str) -> str:
 STATUS_CATEGORIES = {"todo": "To Do", "inprogress": "In Progress", "done": "Done"}
 
 
-def project_jql(project_key: str, category: str = "", mine: bool = False, text: str = "") -> str:
-    """Return the JQL for a project's issue list with its quick filters, newest first."""
+def project_jql(project_key: str, category: str = "", mine: bool = False, text: str = "",
+                order: jql.SortKey | None = None) -> str:
+    """Return the JQL for a project's issue list with its quick filters, by ``order`` then newest first."""
     clauses = [f"project = {jql_string(project_key)}"]
     if category in STATUS_CATEGORIES:
         clauses.append(f"statusCategory = {jql_string(STATUS_CATEGORIES[category])}")
@@ -46,7 +47,8 @@ def project_jql(project_key: str, category: str = "", mine: bool = False, text: 
         clauses.append("assignee = currentUser()")
     if text:
         clauses.append(f"text ~ {jql_string(text)}")
-    return " AND ".join(clauses) + " ORDER BY created DESC"
+    query = " AND ".join(clauses) + " ORDER BY created DESC"
+    return (jql.with_order(query, order.field, bool(order.descending)) or query) if order else query
 
 
 def _listing_id(jql: str) -> str:

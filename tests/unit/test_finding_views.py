@@ -286,3 +286,26 @@ def test_suggested_values_come_quoted_as_jql_needs_them(client, jira_http):
     found = client.get("/search/jql/values?field=status&typed=in").get_json()
     assert found == [{"insert": '"In Progress"', "text": "In Progress"}, {"insert": "Done", "text": "Done & dusted"},
                      {"insert": '"To Do"', "text": "To Do"}]
+
+
+@pytest.mark.parametrize("args, order", [
+    ({"sort": "priority", "dir": "desc"}, "ORDER BY priority DESC, created DESC"),
+    ({"sort": "key"}, "ORDER BY key ASC, created DESC"),
+    ({"sort": "created", "dir": "asc"}, "ORDER BY created ASC"),
+    ({"sort": "key) OR project = SECRET ORDER BY (key", "dir": "desc"}, "ORDER BY created DESC"),  # not a column
+])
+def test_project_lists_sort_by_a_column_from_the_table_only(client, jira_http, args, order):
+    jira_http.post(f"{API}/search/jql", json=issues_page(["ACME-3"]))
+    jira_http.post(f"{API}/search/approximate-count", json={"count": 1})
+    html = page(client, "/projects/ACME?" + "&".join(f"{k}={v}" for k, v in args.items()))
+    assert sent(jira_http.calls[0])["jql"] == f'project = "ACME" {order}'
+    assert not re.search(r"<th[^>]*><a href=\"[^\"]*SECRET", html)  # nor in the header links
+
+
+def test_a_project_lists_headers_keep_its_filters_and_turn_the_order_round(client, jira_http):
+    jira_http.post(f"{API}/search/jql", json=issues_page(["ACME-3"]))
+    jira_http.post(f"{API}/search/approximate-count", json={"count": 1})
+    html = page(client, "/projects/ACME?mine=1&sort=priority&dir=desc")
+    assert '<th scope="col" aria-sort="descending"><a href="/projects/ACME?mine=1&amp;sort=priority&amp;dir=asc"' in html
+    assert 'href="/projects/ACME?mine=1&amp;sort=updated&amp;dir=desc"' in html
+    assert '<input type="hidden" name="sort" value="priority">' in html  # the filter form keeps the order

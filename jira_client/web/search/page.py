@@ -9,7 +9,7 @@
   the page names the filter, its owner and its star. An id that is not a number is a 404.
 - A query too long for a link (the box posts it when it is long) may come as a form post.
 - Results are paged with ``nextPageToken`` (``lists.PageTokens``), in the columns the person
-  chose, with headers that sort by rewriting the query's ORDER BY (``columns``).
+  chose, with headers that sort by rewriting the query's ORDER BY (``issue_columns``).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from flask import redirect, render_template, request, session, url_for
 
 from jira_client.api.errors import AuthError, BadRequest, JiraError
 from jira_client.state import current_strategy
+from jira_client.web import issue_columns
 from jira_client.web.converters import numeric_id_or_404
 from jira_client.web.jira import get_jira, login_required
 from jira_client.web.lists import PageTokens, int_arg
-from jira_client.web.search import columns
 
 RESULTS_PER_PAGE = 50
 MAX_JQL_CHARS = 20_000  # longer is refused here; up to it, Jira is the judge
@@ -92,10 +92,11 @@ def _page_url(view: dict, number: int | None) -> str:
 
 
 def _render(view: dict, status: int = 200):
-    shown = columns.shown()
-    headers = columns.headers(shown, view["jql"], lambda jql: url_for("search.index", jql=jql)) if view["page"] else []
+    shown = issue_columns.shown()
+    headers = (issue_columns.query_headers(shown, view["jql"], lambda jql: url_for("search.index", jql=jql))
+               if view["page"] else [])
     return render_template(
-        "search/index.html", **view, columns=shown, headers=headers, choosable=columns.CHOOSABLE,
+        "search/index.html", **view, columns=shown, headers=headers, choosable=issue_columns.CHOOSABLE,
         previous_url=_page_url(view, view["number"] - 1 or None) if view["number"] else None,
         next_url=_page_url(view, view["number"] + 1) if view["has_next"] else None,
         here=request.full_path if request.method == "GET" else url_for("search.index"),

@@ -1,20 +1,23 @@
-"""The columns of an issue list: which exist, which a person chose (kept per person), and the
-header links that sort by one of them by rewriting the query's ORDER BY.
+"""The columns of issue lists (search results, a project's issues): which exist, which a person
+chose (kept per person, see ``personal``), and the header links that sort by one of them.
 
 Key and summary are always shown. Each column names the JQL field it sorts by, from this table
-only, so a sort link never carries a field name that came from the request.
+only, so a sort link never carries a field name that came from the request: on the search page
+the link holds the person's query with a new ORDER BY (``jql.with_order``), on a project page
+just the column's id and a direction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from flask import redirect, request
 
 from jira_client.api import jql
+from jira_client.auth.session_data import safe_next
 from jira_client.web import personal
 from jira_client.web.jira import login_required
-from jira_client.auth.session_data import safe_next
 
 
 @dataclass(frozen=True)
@@ -58,24 +61,42 @@ class Header:
     sorted: str = ""  # "", "ascending" or "descending" (the aria-sort values)
 
 
-def headers(columns: list[Column], query: str, link) -> list[Header]:
-    """Return the headers of a list of ``query``'s results; ``link(jql)`` makes a header's URL.
+def headers(columns: list[Column], current: jql.SortKey | None,
+            link: Callable[[Column, bool], str | None]) -> list[Header]:
+    """Return the headers of a list sorted by ``current``; ``link(column, descending)`` makes a header's URL.
 
     Clicking the column the list is sorted by turns the order round; another column sorts by it,
-    newest or highest first for dates and priority, keeping the query's other sort keys after it.
+    newest or highest first for dates and priority.
     """
-    current = jql.current_sort(query)
     result = []
     for column in columns:
-        state = ""
-        descending = column.newest_first
+        state, descending = "", column.newest_first
         if current is not None and current.name == column.field:
             now_descending = column.newest_first if current.descending is None else current.descending
             state = "descending" if now_descending else "ascending"
             descending = not now_descending
-        rewritten = jql.with_order(query, column.field, descending)
-        result.append(Header(column, link(rewritten) if rewritten else None, state))
+        result.append(Header(column, link(column, descending), state))
     return result
+
+
+def query_headers(columns: list[Column], query: str, url: Callable[[str], str]) -> list[Header]:
+    """Return the headers of a list of ``query``'s results, each linking to ``url(query with a new ORDER BY)``.
+
+    The column becomes the first sort key and the query's other keys follow it.
+    """
+    def link(column: Column, descending: bool) -> str | None:
+        rewritten = jql.with_order(query, column.field, descending)
+        return url(rewritten) if rewritten else None
+
+    return headers(columns, jql.current_sort(query), link)
+
+
+def chosen_sort(column_id: str | None, direction: str | None) -> jql.SortKey | None:
+    """Return the sort a list's ``sort`` and ``dir`` arguments ask for (None when they name no column)."""
+    column = BY_ID.get(column_id or "")
+    if column is None:
+        return None
+    return jql.SortKey(column.field, direction == "desc" if direction in ("asc", "desc") else column.newest_first)
 
 
 @login_required
