@@ -45,9 +45,11 @@ class RedisPersonalStore:
         self.client = client
 
     def get(self, key: str) -> Document:
+        """Return the document stored under ``key`` (empty when there is none)."""
         return _decode(self.client.get(key))
 
     def update(self, key: str, change: Callable[[Document], Document]) -> None:
+        """Store ``change(document)``; a change made meanwhile by another request makes it start over."""
         def apply(pipe) -> None:
             new = change(_decode(pipe.get(key)))
             pipe.multi()
@@ -65,9 +67,11 @@ class CachePersonalStore:
         self._lock = threading.Lock()
 
     def get(self, key: str) -> Document:
+        """Return the document stored under ``key`` (empty when there is none)."""
         return _decode(self.cache.get(key))
 
     def update(self, key: str, change: Callable[[Document], Document]) -> None:
+        """Store ``change(document)``, holding the lock from the read to the write."""
         with self._locked(key):
             self.cache.set(key, json.dumps(change(_decode(self.cache.get(key)))), timeout=TTL_SECONDS)
 
