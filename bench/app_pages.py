@@ -25,6 +25,9 @@ PAGES = [
     ("/issues/<KEY> (50 comments shown)", "/issues/ACME-7"),
     ("/issues/<KEY>?comments=50", "/issues/ACME-7?comments=50"),
     ("/search?jql=", "/search?jql=project%3DACME%20AND%20statusCategory%20!%3D%20Done"),
+    ("/ (Your work)", "/"),
+    ("/filters", "/filters"),
+    ("/search?filter=<id>", "/search?filter=10001"),
 ]
 
 

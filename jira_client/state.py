@@ -33,6 +33,8 @@ class AppState:
     once_store: Any = None  # where one-time form tokens are claimed (web.forms.once)
     viewer_accounts: dict[str, str] = field(default_factory=dict)  # credentials scope -> Jira account id
     probes: dict[str, Any] | None = None  # /readyz's cached probes, made on first use
+    personal_store: Any = None  # per-person recent views and list columns (web.personal)
+    jql_references: dict[str, Any] = field(default_factory=dict)  # credentials scope -> (expiry, JQL reference data)
 
 
 def init_state(app: Flask, state: AppState) -> AppState:

@@ -362,6 +362,7 @@ def configure():
 def reset():
     """Restore the seed data and clear faults, grants and counters."""
     current_app.extensions["sandbox_world"].reset()
+    current_app.extensions["sandbox_filters"].reset()
     _identity().reset()
     current_app.extensions[FAULTS_KEY].replace([])
     _reset_counters()

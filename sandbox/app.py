@@ -5,13 +5,15 @@ Wiring only. The pieces, each in its own module:
 - ``world``     the seeded Jira data (sites, projects, issues, comments) and its mutations
 - ``jira_api``  ``/rest/api/3/...`` (site style, basic auth) and
                 ``/ex/jira/<cloudId>/rest/api/3/...`` (gateway style, bearer or basic)
+- ``jira_filters`` + ``filters``  saved filters and favourites;  ``jira_jql``  JQL help and parse
 - ``identity``  ``/authorize``, ``/oauth/token``, accessible-resources, ``/me``; grants and tokens
 - ``admin``     ``/_sandbox/...``: info, stats, faults, config, reset; the fault and counter hooks
 """
 
 from flask import Flask
 
-from sandbox import admin, identity, jira_api
+from sandbox import admin, identity, jira_api, jira_filters, jira_jql
+from sandbox.filters import FilterStore
 from sandbox.world import World
 
 
@@ -25,8 +27,11 @@ def create_sandbox_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.json.sort_keys = False
     app.extensions["sandbox_world"] = World()
+    app.extensions["sandbox_filters"] = FilterStore()
     app.extensions["sandbox_identity"] = identity.Identity(identity.config_from_env(config))
     admin.install(app)
     app.register_blueprint(identity.bp)
     app.register_blueprint(jira_api.bp)
+    app.register_blueprint(jira_filters.bp)
+    app.register_blueprint(jira_jql.bp)
     return app

@@ -14,7 +14,8 @@ from typing import Any, Callable, Mapping, Protocol
 import requests
 
 from jira_client.api import field_values, keys
-from jira_client.api.errors import BadResponse, TransportError, error_for_status, parse_retry_after
+from jira_client.api.errors import BadRequest, BadResponse, NotFound, TransportError, error_for_status, parse_retry_after
+from jira_client.api.finding import Filter, JqlCheck, JqlReference, Suggestion
 from jira_client.api.models import (
     ISSUE_FIELDS, LIST_FIELDS, Comment, EditableIssue, FieldMeta, Issue, IssueSummary, Named, Project,
     TransitionScreen, User,
@@ -30,6 +31,7 @@ MIN_ATTEMPT_SECONDS = 1.0  # no call is started with less time than this left
 MAX_BODY_BYTES = 16 * 1024 * 1024
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 CREATEMETA_PAGE = 200  # Jira's cap for createmeta pages; a screen with more fields is rare
+FILTER_EXPAND = "description,owner,jql,favourite,sharePermissions"
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,59 @@ class JiraClient:
         if not isinstance(count, int):
             raise BadResponse("Jira's count had no number in it.")
         return count
+
+    # -- finding work: JQL help and saved filters ----------------------------------------------
+
+    def check_jql(self, jql: str) -> JqlCheck:
+        """Return Jira's verdict on a query (``jql/parse``, strict validation) without running it."""
+        payload = self._request("POST", "jql/parse", params={"validation": "strict"}, json={"queries": [jql]},
+                                idempotent=True)
+        found = payload.get("queries") if isinstance(payload, dict) else None
+        if not isinstance(found, list) or len(found) != 1:
+            raise BadResponse("Jira's check of the query could not be read.")
+        return JqlCheck.from_api(found[0], jql)
+
+    def jql_reference(self) -> JqlReference:
+        """Return the fields, functions and reserved words JQL offers this person."""
+        return JqlReference.from_api(self._request("GET", "jql/autocompletedata"))
+
+    def jql_suggestions(self, field: str, typed: str = "") -> tuple[Suggestion, ...]:
+        """Return values of ``field`` that match what was typed, as Jira suggests them."""
+        payload = self._request("GET", "jql/autocompletedata/suggestions", params={"fieldName": field, "fieldValue": typed})
+        found = (Suggestion.from_api(s) for s in (payload or {}).get("results") or () if isinstance(s, dict)) \
+            if isinstance(payload, dict) else ()
+        return tuple(s for s in found if s)
+
+    def list_favourite_filters(self) -> tuple[Filter, ...]:
+        """Return the filters this person starred (and may still see)."""
+        payload = self._request("GET", "filter/favourite")
+        if not isinstance(payload, list):
+            raise BadResponse("Jira's list of favourite filters could not be read.")
+        return tuple(Filter.from_api(f) for f in payload if isinstance(f, dict))
+
+    def search_filters(self, name: str = "", start_at: int = 0, max_results: int = 20) -> Page[Filter]:
+        """Return one page of the filters this person may see whose name contains ``name``."""
+        params = {"expand": FILTER_EXPAND, "orderBy": "name", "startAt": start_at, "maxResults": max_results}
+        if name:
+            params.update(filterName=name, isSubstringMatch="true")
+        return offset_page(self._request("GET", "filter/search", params=params), "values", Filter.from_api)
+
+    def get_filter(self, filter_id: str) -> Filter:
+        """Return one filter; NotFound when it is missing or hidden (Jira answers those with 400)."""
+        try:
+            return Filter.from_api(self._request("GET", f"filter/{keys.numeric_id(filter_id)}"))
+        except BadRequest as exc:
+            raise NotFound(status=exc.status, url=exc.url, details=exc.details) from exc
+
+    def create_filter(self, name: str, jql: str, description: str = "") -> Filter:
+        """Save a query as a new filter owned by this person and return it; never retried."""
+        body = {"name": name, "jql": jql, **({"description": description} if description else {})}
+        return Filter.from_api(self._request("POST", "filter", json=body))
+
+    def star_filter(self, filter_id: str, starred: bool) -> Filter:
+        """Add a filter to this person's favourites (or take it out) and return it; never retried."""
+        path = f"filter/{keys.numeric_id(filter_id)}/favourite"
+        return Filter.from_api(self._request("PUT" if starred else "DELETE", path))
 
     def get_issue(self, key: str) -> Issue:
         """Return an issue with every field (named), its first comments, its transitions and what may be edited, in one call."""

@@ -14,8 +14,10 @@ def test_projects_issue_and_comment(sandbox, serve, page, tmp_path):
     url = serve(app)
 
     page.goto(f"{url}/")
-    assert page.url == f"{url}/projects"
+    assert page.locator("h1").inner_text() == "Your work"
     assert page.locator(".sandbox-banner").is_visible()
+    page.locator(".topbar").get_by_role("link", name="Projects").click()
+    page.wait_for_url(f"{url}/projects")
     page.get_by_role("link", name="ACME").first.click()
     page.wait_for_url(f"{url}/projects/ACME")
     page.locator("td.key a").first.click()

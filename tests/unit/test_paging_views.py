@@ -10,7 +10,7 @@ from responses import matchers
 
 from jira_client.web.lists import MAX_PAGES
 from tests.support.forms import form_token, once_token
-from tests.support.stubs import API, ISSUE, issues_page
+from tests.support.stubs import API, ISSUE, issues_page, stub_parse
 
 
 def comment(n: int) -> dict:
@@ -62,6 +62,7 @@ def test_a_comment_page_past_the_end_shows_the_last_page(client, jira_http):
                                   "/issues/ACME-1?comments=%C2%B2"])
 def test_non_ascii_digits_are_not_page_numbers(client, jira_http, path):
     jira_http.get(f"{API}/project/search", json={"values": [], "isLast": True})
+    stub_parse(jira_http)
     jira_http.post(f"{API}/search/jql", json=issues_page([]))
     jira_http.post(f"{API}/search/approximate-count", json={"count": 0})
     jira_http.get(f"{API}/issue/ACME-1", json=ISSUE)
@@ -72,6 +73,8 @@ def test_non_ascii_digits_are_not_page_numbers(client, jira_http, path):
 @pytest.mark.parametrize("body", ["", "[]", '"text"'])
 @pytest.mark.parametrize("path, method, url", [("/projects", "GET", "project/search"), ("/search?jql=x", "POST", "search/jql")])
 def test_a_page_body_that_is_not_an_object_is_a_502(client, jira_http, body, path, method, url):
+    stub_parse(jira_http)
+    jira_http.assert_all_requests_are_fired = False
     jira_http.add(method, f"{API}/{url}", body=body, content_type="application/json")
     assert client.get(path).status_code == 502
 

@@ -87,3 +87,12 @@ class AdminTokenForm(AppForm):
     """/setup in multi_user mode: the ADMIN_TOKEN that opens an emergency admin session."""
 
     admin_token = PasswordField("Admin token", [InputRequired("Enter the admin token.")])
+
+
+class SaveFilterForm(AppForm):
+    """Save a search as a new filter: a name (unique among the person's filters), the query, a note."""
+
+    name = StringField("Filter name", [DataRequired("Give the filter a name."), Length(max=255)])
+    jql = TextAreaField("Query (JQL)", [DataRequired("A filter needs a query."), Length(max=20_000)],
+                        render_kw={"rows": 3})
+    description = TextAreaField("Description (optional)", [Length(max=1000)], render_kw={"rows": 2})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from jira_client.web import personal
 from jira_client.web.forms.drafts import take_draft
 from jira_client.web.forms.screens import CommentForm
 from jira_client.web.jira import get_jira, login_required
@@ -26,6 +27,7 @@ def render_issue(key: str, form: CommentForm, status: int = 200, error=None):
     """
     jira = get_jira()
     issue = jira.get_issue(key)
+    personal.saw_issue(issue.key or key, issue.summary)
     embedded = issue.comments
     total = embedded.total if embedded.total is not None else len(embedded)
     last = (total - 1) // COMMENTS_PER_PAGE * COMMENTS_PER_PAGE if total else 0
