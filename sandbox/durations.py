@@ -34,7 +34,7 @@ def parse(text) -> int:
     return seconds
 
 
-def format(seconds: int | None) -> str:
+def as_text(seconds: int | None) -> str:
     """Return ``seconds`` the way Jira writes a duration (``1w 2d 3h 30m``; ``0m`` for none)."""
     left = max(int(seconds or 0), 0) // MINUTE * MINUTE
     parts = []

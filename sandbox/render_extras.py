@@ -101,7 +101,7 @@ def worklog(links: Links, issue_id: str, stored: dict) -> dict:
     if stored.get("comment") is not None:
         body["comment"] = stored["comment"]
     body.update({"created": stored["created"], "updated": stored["updated"], "started": stored["started"],
-                 "timeSpent": durations.format(stored["seconds"]), "timeSpentSeconds": stored["seconds"],
+                 "timeSpent": durations.as_text(stored["seconds"]), "timeSpentSeconds": stored["seconds"],
                  "id": stored["id"], "issueId": issue_id})
     return body
 
@@ -155,7 +155,7 @@ def _timetracking(original, remaining, spent) -> dict:
     body = {}
     for name, seconds in (("originalEstimate", original), ("remainingEstimate", remaining), ("timeSpent", spent)):
         if seconds is not None:
-            body[name] = durations.format(seconds)
+            body[name] = durations.as_text(seconds)
     for name, seconds in (("originalEstimate", original), ("remainingEstimate", remaining), ("timeSpent", spent)):
         if seconds is not None:
             body[name + "Seconds"] = seconds
