@@ -5,7 +5,7 @@ with the ``csrf_field()`` macro; so the forms here carry no CSRF field of their 
 """
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, PasswordField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from jira_client.api import durations
@@ -130,7 +130,8 @@ class WorklogForm(AppForm):
     started_time = StringField("Time started (UTC)", [InputRequired("Enter the time the work started.")],
                                render_kw={"type": "time"})
     comment = TextAreaField("Work description", [Length(max=MAX_COMMENT_CHARS)], render_kw={"rows": 4})
-    adjust = RadioField("Remaining estimate", choices=list(ADJUST_CHOICES.items()), default="auto")
+    adjust = RadioField("Remaining estimate", choices=[SelectChoice(k, v) for k, v in ADJUST_CHOICES.items()],
+                        default="auto")
     new_estimate = StringField("New remaining estimate", [DurationText(optional=True)], render_kw={"placeholder": "2d"})
     reduce_by = StringField("Reduce the remaining estimate by", [DurationText(optional=True)],
                             render_kw={"placeholder": "4h"})
@@ -147,16 +148,16 @@ class WorklogForm(AppForm):
 class WorklogEditForm(WorklogForm):
     """Change one's own work log entry (Jira offers no "reduce by" when changing one)."""
 
-    adjust = RadioField("Remaining estimate", choices=[(k, v) for k, v in ADJUST_CHOICES.items() if k != "manual"],
+    adjust = RadioField("Remaining estimate", choices=[SelectChoice(k, v) for k, v in ADJUST_CHOICES.items() if k != "manual"],
                         default="auto")
 
 
 class WorklogDeleteForm(AppForm):
     """Delete one's own work log entry, saying what happens to the remaining estimate."""
 
-    adjust = RadioField("Remaining estimate", default="auto", choices=[
+    adjust = RadioField("Remaining estimate", default="auto", choices=[SelectChoice(k, v) for k, v in (
         ("auto", "Adjust automatically (add the time back)"), ("new", "Set to"), ("manual", "Increase by"),
-        ("leave", "Leave the estimate as it is")])
+        ("leave", "Leave the estimate as it is"))])
     new_estimate = StringField("New remaining estimate", [DurationText(optional=True)])
     increase_by = StringField("Increase the remaining estimate by", [DurationText(optional=True)])
 

@@ -105,7 +105,7 @@ def _find(key: str, form: LinkForm, searched: bool):
     """Show the issues Jira's picker suggests for the words typed, to choose one (nothing is sent)."""
     words = (form.target.data or "").strip()
     picked: tuple[PickedIssue, ...] = get_jira().pick_issues(words, current_key=key) if words else ()
-    form.choice.choices = [(p.key, f"{p.key} {p.summary}") for p in picked]
+    form.choice.choices = field_form.select_choices([(p.key, f"{p.key} {p.summary}") for p in picked])
     form.choice.data = None
     if not words:
         form.target.errors = ["Type a key or words to find the issue by."]
