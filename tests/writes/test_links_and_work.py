@@ -279,3 +279,13 @@ def test_bob_may_watch_what_he_may_only_read_but_not_link_it_or_log_work(bob, sa
     assert response.status_code == 400
     assert "You do not have the permission to associate a worklog to this issue." in response.get_data(as_text=True)
     assert link_keys(sandbox, "WEB-1") == [] and admin_get(sandbox, "issue/WEB-1/worklog")["total"] == 0
+
+
+def test_a_tab_whose_call_fails_says_so_in_its_section_and_the_issue_stands(single, sandbox):
+    set_faults(sandbox, {"path": r"/changelog$", "status": 500})
+    response = single.client.get("/issues/OPS-9?tab=history")
+    set_faults(sandbox)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "OPS-9" in html and 'id="comments"' in html
+    section = html[html.index('id="activity"'):html.index('id="comments"')]
+    assert "Jira had a problem" in section

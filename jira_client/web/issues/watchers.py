@@ -30,11 +30,8 @@ def watch(key: str):
     start = request.form.get("watch") != "off"
     done = url_for("issues.show", key=key, _anchor="watchers")
     try:
-        def write():
-            me = viewer.account_id()
-            return get_jira().watch(key, me) if start else get_jira().unwatch(key, me)
-
-        outcome = once.submit_once(write, done)
+        me = viewer.account_id()  # a read (myself, at most once a session): before the one-time write
+        outcome = once.submit_once(lambda: get_jira().watch(key, me) if start else get_jira().unwatch(key, me), done)
     except once.Refused as refusal:
         flash(f"{refusal.page.message} {refusal.page.hint}", "error")
         return redirect(done)
