@@ -77,7 +77,8 @@ def new_link(key: str):
     form.link_type.choices = field_form.select_choices(choices(jira.list_link_types()))
     if request.method == "GET":
         return _link_page(key, form)
-    target = (form.choice.data or form.target.data or "").strip()
+    typed = (form.target.data or "").strip()
+    target = typed if _is_key(typed) else (form.choice.data or typed).strip()  # a key typed wins over a match
     if "find" in request.form or (target and not _is_key(target)):
         return _find(key, form, searched="find" in request.form)
     if not form.validate_on_submit() or not target:
