@@ -21,6 +21,7 @@ from flask import Response, current_app, g, request
 
 from sandbox import directory
 from sandbox.render import Links
+from sandbox.render_extras import Viewer
 
 JSON_TYPE = "application/json;charset=UTF-8"
 NOT_AUTHENTICATED = "You are not authenticated. Authentication required to perform this operation."
@@ -51,6 +52,10 @@ class Caller:
     def may_edit(self, project_key: str) -> bool:
         """Return whether the caller may change issues of a project (browsing is checked apart)."""
         return directory.may_edit(self.user, project_key)
+
+    def viewer(self) -> Viewer:
+        """Return who is reading, as the renderers need it (watching, links to visible issues)."""
+        return Viewer(self.account_id, frozenset(self.visible_keys()))
 
 
 class ApiError(Exception):

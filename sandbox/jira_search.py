@@ -110,7 +110,8 @@ def _issue(issue: dict, spec: list[str], expand: set[str]) -> dict:
     wanted = render_issue.select(spec, issue["fields"]["project"]["key"], default_all=False)
     return render_issue.issue_json(world(), caller().links, issue, wanted, expand - {"names", "schema"},
                                    comment_cap=render_issue.SEARCH_COMMENT_CAP,
-                                   editable=caller().may_edit(issue["fields"]["project"]["key"]))
+                                   editable=caller().may_edit(issue["fields"]["project"]["key"]), viewer=caller().viewer(),
+                                   changelog_cap=render_issue.SEARCH_CHANGELOG_CAP)
 
 
 def _digest(text: str) -> str:

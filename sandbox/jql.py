@@ -7,7 +7,7 @@ Pure Python: no Flask, no I/O.
 Supported subset (keywords, field names and function names are case-insensitive, as in Jira):
 
 - Fields: project, status, statusCategory, assignee, reporter, issuetype (type), priority, labels,
-  key (issuekey, issue, id), resolution, created (createdDate), updated (updatedDate), and the text
+  key (issuekey, issue, id), parent (= key or id), resolution, created (createdDate), updated (updatedDate), and the text
   fields summary, description, comment and text (all three together); watcher when the caller
   passes who watches each issue.
 - Operators: `=`, `!=`, `IN`, `NOT IN`, `IS [NOT] EMPTY|NULL` on value and date fields; `<`, `<=`,
@@ -73,13 +73,14 @@ _ALIASES = {
     "priority": "priority", "labels": "labels", "key": "key", "issuekey": "key", "issue": "key",
     "id": "key", "resolution": "resolution", "summary": "summary", "description": "description",
     "comment": "comment", "text": "text", "created": "created", "createddate": "created",
-    "updated": "updated", "updateddate": "updated", "watcher": "watcher",
+    "updated": "updated", "updateddate": "updated", "watcher": "watcher", "parent": "parent",
 }
 _VALUE_OPS = frozenset({"=", "!=", "in", "not in", "is", "is not"})
 _OPERATORS = {
     **dict.fromkeys(("project", "status", "statuscategory", "assignee", "reporter", "issuetype",
                      "priority", "labels", "resolution"), _VALUE_OPS),
     "key": frozenset({"=", "!=", "in", "not in"}),
+    "parent": frozenset({"=", "!=", "in", "not in"}),
     **dict.fromkeys(("created", "updated"), _VALUE_OPS | {"<", "<=", ">", ">="}),
     "summary": frozenset({"~", "!~"}),
     "comment": frozenset({"~", "!~"}),
@@ -460,11 +461,16 @@ def _issue_key(issue: dict) -> set[Hashable]:
     return {issue["key"].lower(), str(issue["id"])}
 
 
+def _parent_key(issue: dict) -> set[Hashable]:
+    parent = issue["fields"].get("parent")
+    return {parent["key"].lower(), str(parent["id"])} if parent else set()
+
+
 _EXTRACTORS: dict[str, Extract] = {
     "project": _named("project"), "status": _named("status"), "issuetype": _named("issuetype"),
     "priority": _named("priority"), "resolution": _named("resolution"),
     "statuscategory": _status_category, "assignee": _person("assignee"),
-    "reporter": _person("reporter"), "labels": _labels, "key": _issue_key,
+    "reporter": _person("reporter"), "labels": _labels, "key": _issue_key, "parent": _parent_key,
 }
 
 
@@ -724,7 +730,7 @@ class _Compiler:
             if found is None:
                 self._fail(f"The value '{text}' does not exist for the field '{field}'.")
             return found or set()
-        if name == "key" and not (text.isdigit() or _ISSUE_KEY.fullmatch(text)):
+        if name in ("key", "parent") and not (text.isdigit() or _ISSUE_KEY.fullmatch(text)):
             self._fail(f"The issue key '{text}' for field '{field}' is invalid.")
         elif name in self.known and lowered not in self.known[name]:
             self._fail(f"The value '{text}' does not exist for the field '{field}'.")

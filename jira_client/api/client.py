@@ -17,8 +17,8 @@ from jira_client.api import field_values, keys
 from jira_client.api.errors import BadRequest, BadResponse, NotFound, TransportError, error_for_status, parse_retry_after
 from jira_client.api.finding import Filter, JqlCheck, JqlReference, Suggestion
 from jira_client.api.models import (
-    ISSUE_FIELDS, LIST_FIELDS, Comment, EditableIssue, FieldMeta, Issue, IssueSummary, Named, Project,
-    TransitionScreen, User,
+    ACTIVITY_FIELDS, ISSUE_FIELDS, LIST_FIELDS, Comment, EditableIssue, FieldMeta, HistoryEntry, Issue, IssueSummary,
+    IssueType, LinkType, Named, PickedIssue, Project, RemoteLink, TransitionScreen, User, Watches, Worklog,
 )
 from jira_client.api.pagination import Page, offset_page, token_page
 
@@ -182,10 +182,15 @@ class JiraClient:
         path = f"filter/{keys.numeric_id(filter_id)}/favourite"
         return Filter.from_api(self._request("PUT" if starred else "DELETE", path))
 
-    def get_issue(self, key: str) -> Issue:
-        """Return an issue with every field (named), its first comments, its transitions and what may be edited, in one call."""
+    def get_issue(self, key: str, with_activity: bool = False) -> Issue:
+        """Return an issue with every field (named), its first comments, its transitions and what may be edited, in one call.
+
+        Its links, subtasks, parent, watch count and time tracking come in the same call;
+        ``with_activity`` adds the recent history and the first work log entries (the All tab).
+        """
         path = f"issue/{keys.segment(keys.issue_key(key))}"
-        params = {"fields": ",".join(("*all", *ISSUE_FIELDS)), "expand": "transitions,editmeta,names,schema"}
+        fields, expand = (ACTIVITY_FIELDS, "transitions,editmeta,changelog") if with_activity else (ISSUE_FIELDS, "transitions,editmeta")
+        params = {"fields": ",".join(("*all", *fields)), "expand": f"{expand},names,schema"}
         payload = self._request("GET", path, params=params)
         issue = Issue.from_api(payload)
         named = payload if isinstance(payload, dict) else {}
@@ -205,11 +210,11 @@ class JiraClient:
 
     # -- writes and what their forms need -----------------------------------------------------
 
-    def list_create_issue_types(self, project_key: str) -> tuple[Named, ...]:
-        """Return the issue types this person may create in a project (createmeta)."""
+    def list_create_issue_types(self, project_key: str) -> tuple[IssueType, ...]:
+        """Return the issue types this person may create in a project (createmeta), subtask types marked."""
         path = f"issue/createmeta/{keys.segment(keys.project_key(project_key))}/issuetypes"
         payload = self._request("GET", path, params={"maxResults": CREATEMETA_PAGE})
-        return tuple(t for t in offset_page(payload, "issueTypes", Named.from_api) if t)
+        return tuple(t for t in offset_page(payload, "issueTypes", IssueType.from_api) if t)
 
     def list_create_fields(self, project_key: str, issue_type_id: str) -> tuple[FieldMeta, ...]:
         """Return the fields of a project's create screen for one issue type (createmeta)."""
@@ -282,6 +287,92 @@ class JiraClient:
     def delete_comment(self, key: str, comment_id: str) -> None:
         """Delete a comment; never retried."""
         self._request("DELETE", _comment_path(key, comment_id))
+
+    # -- links, hierarchy, watchers, work log, history ------------------------------------------
+
+    def get_parent(self, key: str) -> IssueSummary | None:
+        """Return the parent of an issue (asking only for that field), or None."""
+        path = f"issue/{keys.segment(keys.issue_key(key))}"
+        parent = ((self._request("GET", path, params={"fields": "parent"}) or {}).get("fields") or {}).get("parent")
+        return IssueSummary.from_api(parent) if isinstance(parent, dict) and parent.get("key") else None
+
+    def list_link_types(self) -> tuple[LinkType, ...]:
+        """Return the issue link types of the site."""
+        payload = self._request("GET", "issueLinkType")
+        return tuple(t for t in (LinkType.from_api(r) for r in (payload or {}).get("issueLinkTypes") or ()) if t)
+
+    def link_issues(self, link_type_id: str, outward_key: str, inward_key: str) -> None:
+        """Link two issues so that ``outward_key`` reads the type's outward phrase ("blocks"); never retried.
+
+        Jira's body is the other way round: the issue sent as ``inwardIssue`` gets the outward phrase.
+        """
+        body = {"type": {"id": keys.numeric_id(link_type_id)}, "inwardIssue": {"key": keys.issue_key(outward_key)},
+                "outwardIssue": {"key": keys.issue_key(inward_key)}}
+        self._request("POST", "issueLink", json=body)
+
+    def delete_link(self, link_id: str) -> None:
+        """Remove an issue link from both issues; never retried."""
+        self._request("DELETE", f"issueLink/{keys.numeric_id(link_id)}")
+
+    def list_remote_links(self, key: str) -> tuple[RemoteLink, ...]:
+        """Return an issue's web links."""
+        payload = self._request("GET", f"issue/{keys.segment(keys.issue_key(key))}/remotelink")
+        return tuple(RemoteLink.from_api(r) for r in payload or () if isinstance(r, dict))
+
+    def pick_issues(self, query: str, current_key: str = "", max_results: int = 20) -> tuple[PickedIssue, ...]:
+        """Return issues matching a key or words, as Jira's issue picker suggests them (``current_key`` left out)."""
+        params = {"query": query, "showSubTasks": "true", "showSubTaskParent": "true"}
+        if current_key:
+            params["currentIssueKey"] = keys.issue_key(current_key)
+        sections = (self._request("GET", "issue/picker", params=params) or {}).get("sections") or ()
+        found: dict[str, PickedIssue] = {}
+        for section in sections:
+            for raw in section.get("issues") or () if isinstance(section, dict) else ():
+                picked = PickedIssue.from_api(raw)
+                if picked and picked.key not in found:
+                    found[picked.key] = picked
+        return tuple(found.values())[:max_results]
+
+    def list_watchers(self, key: str) -> Watches:
+        """Return who watches an issue, how many, and whether this person does."""
+        return Watches.from_api(self._request("GET", f"issue/{keys.segment(keys.issue_key(key))}/watchers"))
+
+    def watch(self, key: str, account_id: str) -> None:
+        """Add ``account_id`` to an issue's watchers; never retried."""
+        self._request("POST", f"issue/{keys.segment(keys.issue_key(key))}/watchers", json=account_id)
+
+    def unwatch(self, key: str, account_id: str) -> None:
+        """Remove ``account_id`` from an issue's watchers; never retried."""
+        self._request("DELETE", f"issue/{keys.segment(keys.issue_key(key))}/watchers", params={"accountId": account_id})
+
+    def list_worklogs(self, key: str, start_at: int = 0, max_results: int = 50) -> Page[Worklog]:
+        """Return one page of an issue's work log, oldest first."""
+        path = f"issue/{keys.segment(keys.issue_key(key))}/worklog"
+        payload = self._request("GET", path, params={"startAt": start_at, "maxResults": max_results})
+        return offset_page(payload, "worklogs", Worklog.from_api)
+
+    def get_worklog(self, key: str, worklog_id: str) -> Worklog:
+        """Return one work log entry."""
+        return Worklog.from_api(self._request("GET", _worklog_path(key, worklog_id)))
+
+    def add_worklog(self, key: str, entry: dict, estimate: dict) -> Worklog:
+        """Log work (``entry``: timeSpent, started, comment) moving the estimate as ``estimate`` says; never retried."""
+        path = f"issue/{keys.segment(keys.issue_key(key))}/worklog"
+        return Worklog.from_api(self._request("POST", path, params=estimate, json=entry))
+
+    def update_worklog(self, key: str, worklog_id: str, entry: dict, estimate: dict) -> Worklog:
+        """Change a work log entry; never retried."""
+        return Worklog.from_api(self._request("PUT", _worklog_path(key, worklog_id), params=estimate, json=entry))
+
+    def delete_worklog(self, key: str, worklog_id: str, estimate: dict) -> None:
+        """Delete a work log entry, giving its time back as ``estimate`` says; never retried."""
+        self._request("DELETE", _worklog_path(key, worklog_id), params=estimate)
+
+    def list_changelog(self, key: str, start_at: int = 0, max_results: int = 50) -> Page[HistoryEntry]:
+        """Return one page of an issue's history, oldest first."""
+        path = f"issue/{keys.segment(keys.issue_key(key))}/changelog"
+        payload = self._request("GET", path, params={"startAt": start_at, "maxResults": max_results})
+        return offset_page(payload, "values", HistoryEntry.from_api)
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -366,6 +457,11 @@ class JiraClient:
 def _comment_path(key: str, comment_id: str) -> str:
     """Return the path of one comment, both parts validated."""
     return f"issue/{keys.segment(keys.issue_key(key))}/comment/{keys.numeric_id(comment_id)}"
+
+
+def _worklog_path(key: str, worklog_id: str) -> str:
+    """Return the path of one work log entry, both parts validated."""
+    return f"issue/{keys.segment(keys.issue_key(key))}/worklog/{keys.numeric_id(worklog_id)}"
 
 
 def _read_capped(response: requests.Response, url: str) -> bytes:

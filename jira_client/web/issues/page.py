@@ -1,4 +1,4 @@
-"""The issue page: one issue with its comments, in one call to Jira."""
+"""The issue page: one issue with its comments, links, subtasks, watchers and time, in one call to Jira."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask import render_template, request
 from jira_client.web import personal
 from jira_client.web.forms.drafts import take_draft
 from jira_client.web.forms.screens import CommentForm
+from jira_client.web.issues import activity, sections
 from jira_client.web.jira import get_jira, login_required
 from jira_client.web.lists import int_arg
 
@@ -26,7 +27,8 @@ def render_issue(key: str, form: CommentForm, status: int = 200, error=None):
     second call; ``?comments=last`` opens the page with the newest comment.
     """
     jira = get_jira()
-    issue = jira.get_issue(key)
+    tab = activity.chosen_tab()
+    issue = jira.get_issue(key, with_activity=activity.needs_issue_activity(tab))
     personal.saw_issue(issue.key or key, issue.summary)
     embedded = issue.comments
     total = embedded.total if embedded.total is not None else len(embedded)
@@ -46,4 +48,5 @@ def render_issue(key: str, form: CommentForm, status: int = 200, error=None):
     }
     return render_template(
         "issues/show.html", issue=issue, comments=comments, pages=pages, form=form, error=error,
+        **sections.collect(issue, tab),
     ), status
