@@ -103,9 +103,11 @@ return 1
 class RedisLedger:
     """The ledger in Redis, shared by every worker and machine; the clock is Redis' own (TIME)."""
 
-    def __init__(self, client: redis.Redis, prefix: str = "session:", clock: Callable[[], float] | None = None) -> None:
+    def __init__(self, client: redis.Redis, prefix: str = "session:", clock: Callable[[], float] | None = None,
+                 local_clock: Callable[[], float] = time.time) -> None:
         self.client, self.prefix = client, f"{prefix}quota:"
-        self._clock = clock  # tests and benchmarks inject one; else Redis' TIME corrects this machine's
+        self.clock = clock  # tests and benchmarks may set one; else Redis' TIME corrects this machine's clock
+        self.local_clock = local_clock
         self._offset: float | None = None
         self._offset_read_at = 0.0
         self._observe = client.register_script(_OBSERVE)
@@ -118,9 +120,9 @@ class RedisLedger:
 
     def now(self) -> float:
         """Return the shared time: Redis' clock (read once a minute, then this machine's plus the offset)."""
-        if self._clock is not None:
-            return self._clock()
-        local = time.time()
+        if self.clock is not None:
+            return self.clock()
+        local = self.local_clock()
         if self._offset is None or local - self._offset_read_at > CLOCK_REFRESH_SECONDS:
             try:
                 seconds, micros = self.client.time()
@@ -194,11 +196,11 @@ class CacheLedger:
     """
 
     def __init__(self, cache, prefix: str = "session:", clock: Callable[[], float] = time.time) -> None:
-        self.cache, self.prefix, self._clock = cache, f"{prefix}quota:", clock
+        self.cache, self.prefix, self.clock = cache, f"{prefix}quota:", clock  # tests may replace the clock
         self._lock = threading.Lock()
 
     def now(self) -> float:
-        return self._clock()
+        return self.clock()
 
     def _load(self, window: Window) -> dict:
         try:

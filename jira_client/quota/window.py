@@ -5,7 +5,8 @@ under the same window even when their clocks disagree, so the window comes from 
 where it can: ``Beta-RateLimit``'s ``t`` (seconds to the reset) and ``Beta-RateLimit-Policy``'s
 ``w`` (the window's length) fix its end. Until an answer has said so, windows are the clock's
 own hours (multiples of the length since the epoch), read from the shared clock the ledger
-offers (Redis' ``TIME``), not from this machine's.
+offers (Redis' ``TIME``), not from this machine's; after a window Jira described, the next ones
+keep its phase.
 
 A window is named by its end (epoch seconds): the end learned from ``now + t`` is rounded to a
 sixtieth of the window (a minute of an hour), so two workers that saw the same reset a second
@@ -66,9 +67,12 @@ class Windows:
         now = self.now() if now is None else now
         with self._lock:
             learned = self._learned
-        if learned is not None and learned.contains(now):
+        if learned is None or now < learned.start:
+            return aligned(now, self.length)
+        if learned.contains(now):
             return learned
-        return aligned(now, learned.length if learned is not None else self.length)
+        later = math.floor((now - learned.end) / learned.length) + 1  # Jira's next hours keep its phase
+        return Window(learned.end + later * learned.length, learned.length)
 
     def learn(self, resets_in: int | None, length: int | None, now: float | None = None) -> Window | None:
         """Remember the window an answer described (``t`` and ``w``); return it, or None if it said nothing."""
