@@ -89,6 +89,8 @@ def _object_points(body) -> int:
         return 0
     if "accountId" in body:  # one user (myself, user)
         return USER_POINTS
+    if "key" in body and isinstance(body.get("fields"), dict):  # one issue (its expanded transitions are not objects)
+        return _item_points(body)
     for key in LIST_KEYS:
         if isinstance(body.get(key), list):
             return sum(_item_points(item) for item in body[key])

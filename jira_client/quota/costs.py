@@ -40,6 +40,8 @@ def object_points(payload: Any) -> int:
         return 0
     if "accountId" in payload:  # one user (myself)
         return USER_POINTS
+    if "key" in payload and isinstance(payload.get("fields"), dict):  # one issue, with whatever it expanded
+        return _item_points(payload)
     for key in LIST_KEYS:
         if isinstance(payload.get(key), list):
             return sum(_item_points(item) for item in payload[key])

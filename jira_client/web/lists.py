@@ -35,6 +35,8 @@ def jql_string(value: str) -> str:
 
 
 STATUS_CATEGORIES = {"todo": "To Do", "inprogress": "In Progress", "done": "Done"}
+# The fields the issue table shows (_macros.html issue_table): a list asks Jira for these and no more.
+TABLE_FIELDS = ("summary", "status", "assignee", "priority", "updated")
 
 
 def project_jql(project_key: str, category: str = "", mine: bool = False, text: str = "") -> str:

@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from jira_client.api.errors import BadRequest
 from jira_client.web.jira import get_jira, login_required
-from jira_client.web.lists import PageTokens, int_arg
+from jira_client.web.lists import TABLE_FIELDS, PageTokens, int_arg
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 
@@ -31,7 +31,7 @@ def index():
     except KeyError:
         return redirect(url_for("search.index", jql=jql))
     try:
-        page = get_jira().search_issues(jql, token, RESULTS_PER_PAGE)
+        page = get_jira().search_issues(jql, token, RESULTS_PER_PAGE, fields=TABLE_FIELDS)
     except BadRequest as error:  # Jira's own words about the JQL are the most useful answer
         message = " ".join(error.details) or error.message
         return render_template("search/index.html", jql=jql, page=None, error=message), 400

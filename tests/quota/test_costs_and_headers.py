@@ -82,3 +82,9 @@ def test_missing_or_garbled_headers_mean_unknown_never_zero_left(garbled):
 
 def test_none_means_nothing_was_said():
     assert headers.read(None) == headers.QuotaHeaders()
+
+
+def test_an_issue_with_expanded_transitions_is_one_object():
+    issue = {"id": "1", "key": "A-1", "fields": {"summary": "x"}, "transitions": [{"id": "11"}] * 4,
+             "editmeta": {"fields": {}}}
+    assert costs.points(call("issue/A-1"), issue) == 2

@@ -145,3 +145,8 @@ def test_points_follow_jiras_costs(body, write, points):
 def test_the_live_sandbox_reports_its_quota(sandbox):
     assert configure_sandbox(sandbox, quota_points=500)["quota_points"] == 500
     assert sandbox_stats(sandbox)["quota"]["window"]["points"] == 500
+
+
+def test_an_issue_with_its_transitions_and_editmeta_is_one_object(oauth, limits):
+    assert oauth("GET", "issue/ACME-7", query_string={"expand": "transitions,editmeta"}).status_code == 200
+    assert limits.stats()["points_spent"] == 2

@@ -7,7 +7,7 @@ from flask import redirect, render_template, request, url_for
 from jira_client.api.errors import AuthError, BadRequest, JiraError, NotFound
 from jira_client.api.pagination import Page
 from jira_client.web.jira import get_jira, login_required
-from jira_client.web.lists import STATUS_CATEGORIES, PageTokens, cached_count, int_arg, project_jql
+from jira_client.web.lists import STATUS_CATEGORIES, TABLE_FIELDS, PageTokens, cached_count, int_arg, project_jql
 
 PROJECTS_PER_PAGE = 50
 ISSUES_PER_PAGE = 50
@@ -41,7 +41,7 @@ def show(key: str):
     jira = get_jira()
     view = {"key": key, "project_name": key, "number": number, "filters": filters, "categories": STATUS_CATEGORIES}
     try:
-        page = jira.search_issues(jql, token, ISSUES_PER_PAGE)
+        page = jira.search_issues(jql, token, ISSUES_PER_PAGE, fields=(*TABLE_FIELDS, "project"))  # project: its name
     except BadRequest as error:
         if any(UNKNOWN_PROJECT in detail for detail in error.details):  # Jira's way of saying "no such project"
             raise NotFound(status=404, details=error.details) from error
