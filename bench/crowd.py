@@ -53,7 +53,7 @@ class Plan:
     people: int = 50
     minutes: int = 60
     quota_points: int = 20_000
-    greedy_searches: int = 16  # per minute
+    greedy_searches: int = 18  # per minute
     visit_chance: float = 0.05  # per person and minute
     comment_chance: float = 0.15  # per visit
     seed: int = 2026

@@ -216,8 +216,8 @@ class Governor:
         metrics.quota_decisions.labels(decision=decision.label, reason=decision.reason).inc()
         if decision.allowed:
             return None
-        log.info("Holding back an expensive read of %s: %s of %s points spent, theirs %s (average %.0f)",
-                 self.person, usage.spent, usage.points, usage.person, usage.average)
+        log.info("Holding back an expensive read of %s: %s of %s points spent, theirs %s (others' average %.0f)",
+                 self.person, usage.spent, usage.points, usage.person, usage.others_average or 0)
         return Throttled(usage, now)
 
     def _older_copy(self, kept: Entry | None, reason: str, error: JiraError) -> Any:

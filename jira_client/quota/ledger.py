@@ -56,6 +56,12 @@ class Usage:
         """Return the average estimated spending of the people active in the window."""
         return self.estimated / self.people if self.people else 0.0
 
+    @property
+    def others_average(self) -> float | None:
+        """Return the average spending of everyone else active in the window (None when nobody else is)."""
+        others = self.people - (1 if self.person else 0)
+        return max(self.estimated - self.person, 0) / others if others > 0 else None
+
 
 class Ledger(Protocol):
     """What the governor needs from a ledger (RedisLedger, CacheLedger)."""

@@ -1,10 +1,13 @@
 """Fair shares of the hourly quota: who is slowed, and when (the policy in docs/DEPLOYMENT.md).
 
 Nobody is slowed while less than half of the hour's points are spent. Past half, a person whose
-spending this hour is more than four times the average of everyone active this hour gets a page
-saying when the hour resets instead of an expensive read (a search or a list of more than 20
-rows); the bar drops to twice the average at 75 %, to the average at 90 %, and at 97 % to
-anyone who has spent anything. Cheap reads and every write always go on.
+spending this hour is more than four times the average of everyone else active this hour gets a
+page saying when the hour resets instead of an expensive read (a search or a list of more than
+20 rows); the bar drops to twice that average at 75 %, to the average itself at 90 %, and at
+97 % to anyone who has spent anything. Cheap reads and every write always go on.
+
+The average leaves the person out: one heavy user would otherwise raise it along with their own
+spending, and in a small team never be far above it.
 
 Each decision has a reason, counted in ``jira_web_quota_decisions``.
 """
@@ -42,10 +45,13 @@ REASONS = frozenset(d.reason for d in (WRITE, CHEAP, QUIET, WITHIN, UNKNOWN, OVE
 
 
 def bar(usage: Usage) -> float | None:
-    """Return the spending above which a person is slowed now, or None while nobody is."""
+    """Return the spending above which this person is slowed now, or None while they are not."""
     for at, times in STEPS:
         if usage.fraction >= at:
-            return times * usage.average
+            others = usage.others_average
+            if others is None:  # alone this hour: only the last 3 % are held back
+                return 0.0 if times == 0.0 else None
+            return times * others
     return None
 
 

@@ -17,11 +17,11 @@ def usage(spent, person, people=50, points=1000, estimated=None):
 
 @pytest.mark.parametrize("spent, person, people, reason", [
     (490, 480, 2, "quiet"),  # under half: nobody is slowed, however unequal
-    (500, 39, 50, "within_share"),  # half: the average is 10, the bar four times that
-    (500, 41, 50, "over_share"),
-    (760, 30, 50, "within_share"),  # 75 %: the average is 15.2, the bar twice that
-    (760, 31, 50, "over_share"),
-    (900, 18, 50, "within_share"),  # 90 %: the average itself (18)
+    (500, 37, 50, "within_share"),  # half: four times the others' average, 4 * 463 / 49 = 37.8
+    (500, 38, 50, "over_share"),
+    (760, 29, 50, "within_share"),  # 75 %: twice the others' average, 2 * 731 / 49 = 29.8
+    (760, 30, 50, "over_share"),
+    (900, 18, 50, "within_share"),  # 90 %: the others' average itself, 882 / 49 = 18
     (900, 19, 50, "over_share"),
     (970, 0, 50, "within_share"),  # 97 %: anyone who has spent anything
     (970, 1, 50, "over_share"),
@@ -37,6 +37,12 @@ def test_cheap_reads_and_writes_always_go_and_an_unknown_ledger_fails_open():
     assert policy.decide(write=True, expensive=True, usage=greedy) == policy.WRITE
     assert policy.decide(write=False, expensive=True, usage=None) == policy.UNKNOWN
     assert policy.decide(write=False, expensive=True, usage=greedy) == policy.OVER
+
+
+def test_a_heavy_user_in_a_small_team_is_measured_against_the_others():
+    heavy = usage(520, 400, 4)  # the others spent 120, 40 each: 400 is ten times that
+    assert policy.decide(write=False, expensive=True, usage=heavy) == policy.OVER
+    assert policy.decide(write=False, expensive=True, usage=usage(520, 40, 4)).allowed
 
 
 def test_one_person_alone_is_never_above_the_average_until_the_last_points():
