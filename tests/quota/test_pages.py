@@ -180,3 +180,22 @@ def test_metrics_show_points_spent_and_left_cache_hits_and_decisions(tmp_path, s
         assert name in text, name
     left = float(re.search(r"^jira_web_quota_points_left (\S+)$", text, re.M).group(1))
     assert left == sandbox_quota(sandbox)["window"]["left"]
+
+
+@pytest.mark.redis
+def test_workers_sharing_redis_share_one_ledger(tmp_path, sandbox, shared_clock, redis_client):
+    prefix = redis_client.test_prefix
+    workers = [make_oauth_app(tmp_path / str(n), sandbox.url, SESSION_TYPE="redis", SESSION_REDIS=redis_client,
+                              SESSION_KEY_PREFIX=prefix, JIRA_CACHE_SECONDS=60) for n in (1, 2)]
+    for worker in workers:
+        use_clock(worker, shared_clock)
+    alice, bob = workers[0].test_client(), workers[1].test_client()
+    sign_in(alice, "alice", site="acme")
+    sign_in(bob, "bob")
+    page(alice, _search(7))
+    page(bob, "/issues/OPS-3")
+    seen_by_each = [app_state(worker).quota.top(5)[1] for worker in workers]
+    assert seen_by_each[0] == seen_by_each[1] and [points for _, points in seen_by_each[0]] == [51, 2]
+    usage = app_state(workers[1]).quota.usage(seen_by_each[0][0][0])
+    assert usage.spent == sandbox_quota(sandbox)["window"]["spent"]  # corrected by Jira's count, sign-ins included
+    assert any(b":quota:" in key for key in redis_client.scan_iter(f"{prefix}*"))
