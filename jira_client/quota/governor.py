@@ -12,7 +12,8 @@ request but GET), reads skip the cache both ways: a write is judged against what
 
 Nothing here may turn a page into an error: when Redis (or the session files) cannot be reached,
 the ledger and the cache are skipped, a warning is logged and ``jira_web_quota_ledger_failures``
-counted, and the call goes to Jira as if there were no governor.
+counted, and the call goes to Jira as if there were no governor. A store that failed is left
+alone for ``REST_SECONDS`` (per process), so a Redis that hangs costs one timeout, not one per call.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from jira_client.quota.ledger import Ledger, LedgerError, Usage
 from jira_client.quota.window import Window, Windows
 
 log = logging.getLogger(__name__)
+REST_SECONDS = 30.0  # how long a store that failed is left alone
 
 # Why a page shows an older copy (the banner's wording is in templates/_stale.html).
 STALE_QUOTA, STALE_SLOWED, STALE_LIMITED, STALE_UNREACHABLE = "quota", "slowed", "limited", "unreachable"
@@ -80,14 +82,30 @@ class Quota:
     def __init__(self, ledger: Ledger | None, cache: ReadCache | None, points_per_hour: int) -> None:
         self.ledger, self.cache, self.points_per_hour = ledger, cache, points_per_hour
         self.windows = Windows(self.now)
+        self._resting: dict[str, float] = {}  # store -> monotonic time until which it is left alone
+        self.rest_seconds = REST_SECONDS
+
+    def usable(self, store: str) -> bool:
+        """Return whether ``store`` ("ledger" or "cache") is there and has not failed in the last ``rest_seconds``."""
+        present = self.ledger if store == "ledger" else self.cache
+        return present is not None and time.monotonic() >= self._resting.get(store, 0.0)
+
+    def failed(self, store: str, error: Exception) -> None:
+        """Count a store that could not be reached, log it once, and leave it alone for a while."""
+        metrics.quota_ledger_failures.labels(store=store).inc()
+        if self.usable(store):
+            log.warning("Quota %s unreachable (%s: %s): pages go on without it for %.0f s",
+                        store, type(error).__name__, error, self.rest_seconds)
+        self._resting[store] = time.monotonic() + self.rest_seconds
 
     def now(self) -> float:
         """Return the shared time (Redis' clock when there is Redis), this machine's if it cannot be read."""
-        if self.ledger is None:
+        if not self.usable("ledger"):
             return time.time()
         try:
             return self.ledger.now()
-        except LedgerError:
+        except LedgerError as exc:
+            self.failed("ledger", exc)
             return time.time()
 
     def governor(self, *, scope: str, site: str, person: str, counted: bool, copies: bool = True) -> Governor:
@@ -100,30 +118,25 @@ class Quota:
 
     def usage(self, person: str) -> Usage | None:
         """Return where the current window stands for the app and ``person``; None when unknown."""
-        if self.ledger is None:
+        window = self.windows.current()  # first: reading the clock may find the ledger down
+        if not self.usable("ledger"):
             return None
         try:
-            return self.ledger.usage(self.windows.current(), person, self.points_per_hour)
+            return self.ledger.usage(window, person, self.points_per_hour)
         except LedgerError as exc:
-            _ledger_down("ledger", exc)
+            self.failed("ledger", exc)
             return None
 
     def top(self, count: int = 10) -> tuple[Window, list[tuple[str, int]]] | None:
         """Return the current window and its ``count`` biggest spenders (pseudonyms); None when unknown."""
-        if self.ledger is None:
-            return None
         window = self.windows.current()
+        if not self.usable("ledger"):
+            return None
         try:
             return window, self.ledger.top(window, count)
         except LedgerError as exc:
-            _ledger_down("ledger", exc)
+            self.failed("ledger", exc)
             return None
-
-
-def _ledger_down(store: str, error: Exception) -> None:
-    """Count and log a store that could not be reached; the page goes on without it."""
-    metrics.quota_ledger_failures.labels(store=store).inc()
-    log.warning("Quota %s unreachable (%s: %s): going on without it", store, type(error).__name__, error)
 
 
 class Governor:
@@ -181,27 +194,29 @@ class Governor:
     def _cached(self, call: Call) -> tuple[Slot | None, Entry | None]:
         """Return the call's cache slot and the copy kept there (any age), or (None, None) for writes."""
         cache = self.quota.cache
-        if cache is None or not call.read or not self.copies:
+        if not call.read or not self.copies or not self.quota.usable("cache"):
             return None, None
         try:
             return cache.lookup(cache.slot(self.scope, self.site, call))
         except CacheError as exc:
-            _ledger_down("cache", exc)
+            self.quota.failed("cache", exc)
             return None, None
 
     def _keep(self, slot: Slot, payload: Any) -> None:
+        if not self.quota.usable("cache"):
+            return
         try:
             self.quota.cache.keep(slot, payload)
         except CacheError as exc:
-            _ledger_down("cache", exc)
+            self.quota.failed("cache", exc)
 
     def _forget(self) -> None:
-        if self.quota.cache is None:
+        if not self.quota.usable("cache"):
             return
         try:
             self.quota.cache.forget(self.scope, self.site)
         except CacheError as exc:
-            _ledger_down("cache", exc)
+            self.quota.failed("cache", exc)
 
     def _admit(self, call: Call) -> RateLimited | None:
         """Return why this call may not go to Jira now (Throttled, QuotaExhausted), or None."""
@@ -241,26 +256,30 @@ class Governor:
             try:
                 self.quota.ledger.block(window, until)
             except LedgerError as exc:
-                _ledger_down("ledger", exc)
+                self.quota.failed("ledger", exc)
         resets_at = datetime.fromtimestamp(until, timezone.utc)
         refused = QuotaExhausted(resets_at, error.retry_after)
         refused.__cause__ = error
         return refused
 
     def ledger_ok(self) -> bool:
-        return self.counted and self.quota.ledger is not None
+        """Return whether this request's spending is recorded (it spends the quota, and the ledger is up)."""
+        return self.counted and self.quota.usable("ledger")
 
     def _spend(self, call: Call, payload: Any, *, answered: bool) -> None:
         """Record what an answered call cost (a refusal or no answer costs nothing)."""
-        if not answered or not self.ledger_ok():
+        if not answered or not self.counted:
             return
         points = costs.points(call, payload) if payload is not None else 1
         self.points += points
         metrics.quota_points_spent.inc(points)
+        window = self.quota.windows.current()
+        if not self.ledger_ok():
+            return
         try:
-            self.quota.ledger.record(self.quota.windows.current(), self.person, points)
+            self.quota.ledger.record(window, self.person, points)
         except LedgerError as exc:
-            _ledger_down("ledger", exc)
+            self.quota.failed("ledger", exc)
 
     def _settle(self, call: Call, payload: Any, *, answered: bool) -> headers.QuotaHeaders:
         """Record what the call cost, then what its answer's headers said; return those."""
@@ -276,12 +295,15 @@ class Governor:
         if said.left is not None:
             metrics.quota_points_left.set(said.left)
         learned = self.quota.windows.learn(said.resets_in, said.window_seconds)
-        if not self.ledger_ok() or (said.points is None and said.spent is None):
+        if not self.counted or (said.points is None and said.spent is None):
+            return
+        window = learned or self.quota.windows.current()
+        if not self.ledger_ok():
             return
         try:
-            self.quota.ledger.observe(learned or self.quota.windows.current(), said.points, said.spent)
+            self.quota.ledger.observe(window, said.points, said.spent)
         except LedgerError as exc:
-            _ledger_down("ledger", exc)
+            self.quota.failed("ledger", exc)
 
 
 class _Watching:
