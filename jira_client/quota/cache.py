@@ -46,6 +46,7 @@ class Entry:
     stored_at: float
 
     def age(self, now: float) -> float:
+        """Return how many seconds old the answer is at ``now``."""
         return max(now - self.stored_at, 0.0)
 
 
@@ -68,6 +69,7 @@ class DataCipher:
         self._fernet = Fernet(base64.urlsafe_b64encode(key))
 
     def seal(self, value: Any) -> bytes:
+        """Return ``value`` (JSON-able) encrypted and authenticated."""
         return self._fernet.encrypt(json.dumps(value, separators=(",", ":")).encode())
 
     def open(self, sealed: bytes | str) -> Any:
@@ -90,18 +92,21 @@ class RedisStore:
         self.client = client
 
     def get_many(self, *keys: str) -> list:
+        """Return the values of ``keys`` (None where missing)."""
         try:
             return self.client.mget(keys)
         except redis.RedisError as exc:
             raise CacheError("the read cache could not be read") from exc
 
     def set(self, key: str, value: bytes, seconds: int) -> None:
+        """Store ``value`` under ``key`` for ``seconds``."""
         try:
             self.client.set(key, value, ex=seconds)
         except redis.RedisError as exc:
             raise CacheError("the read cache could not be written") from exc
 
     def bump(self, key: str, seconds: int) -> None:
+        """Add one to the number under ``key`` and keep it ``seconds`` more."""
         try:
             with self.client.pipeline(transaction=False) as pipe:
                 pipe.incr(key)
@@ -118,12 +123,15 @@ class CachelibStore:
         self.cache = cache
 
     def get_many(self, *keys: str) -> list:
+        """Return the values of ``keys`` (None where missing)."""
         return list(self.cache.get_many(*keys))
 
     def set(self, key: str, value: bytes, seconds: int) -> None:
+        """Store ``value`` under ``key`` for ``seconds``."""
         self.cache.set(key, value, timeout=seconds)
 
     def bump(self, key: str, seconds: int) -> None:
+        """Add one to the number under ``key`` (one process: no race) and keep it ``seconds`` more."""
         self.cache.set(key, int(self.cache.get(key) or 0) + 1, timeout=seconds)
 
 

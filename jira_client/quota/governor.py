@@ -226,7 +226,8 @@ class Governor:
         now = self.quota.now()
         if usage is not None and usage.blocked_until and now < usage.blocked_until:
             metrics.quota_decisions.labels(decision=policy.SLOW, reason="jira_quota").inc()
-            return QuotaExhausted(usage.window.ends_at, max(math.ceil(usage.blocked_until - now), 1))
+            until = datetime.fromtimestamp(usage.blocked_until, timezone.utc)
+            return QuotaExhausted(until, max(math.ceil(usage.blocked_until - now), 1))
         decision = policy.decide(write=not call.read, expensive=costs.is_expensive(call), usage=usage)
         metrics.quota_decisions.labels(decision=decision.label, reason=decision.reason).inc()
         if decision.allowed:

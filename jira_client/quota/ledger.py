@@ -206,6 +206,7 @@ class CacheLedger:
         self._lock = threading.Lock()
 
     def now(self) -> float:
+        """Return this machine's time (one worker: nobody to disagree with)."""
         return self.clock()
 
     def _load(self, window: Window) -> dict:
@@ -231,12 +232,14 @@ class CacheLedger:
             self._store(window, entry)
 
     def record(self, window: Window, person: str, points: int) -> None:
+        """Add ``points`` to the app's and the person's spending in ``window``."""
         def add(entry: dict) -> None:
             entry["est"] = entry.get("est", 0) + points
             entry["people"][person] = entry["people"].get(person, 0) + points
         self._change(window, add)
 
     def observe(self, window: Window, points: int | None, spent: int | None) -> None:
+        """Correct the app's spending with Jira's own count (never lowering it) and quota size."""
         def correct(entry: dict) -> None:
             if points is not None:
                 entry["quota"] = points
@@ -247,15 +250,18 @@ class CacheLedger:
         self._change(window, correct)
 
     def block(self, window: Window, until: float) -> None:
+        """Remember that Jira refuses for the quota until ``until``."""
         self._change(window, lambda entry: entry.update(blocked_until=until))
 
     def usage(self, window: Window, person: str, default_points: int) -> Usage:
+        """Return the window's state for the app and ``person``."""
         with self._lock:
             entry = self._load(window)
         people = entry.get("people") or {}
         return _usage(window, entry, people.get(person), len(people), default_points)
 
     def top(self, window: Window, count: int) -> list[tuple[str, int]]:
+        """Return the ``count`` biggest spenders of ``window``, biggest first."""
         with self._lock:
             people = self._load(window).get("people") or {}
         return sorted(((name, int(points)) for name, points in people.items()), key=lambda item: -item[1])[:count]
