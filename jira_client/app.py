@@ -1,4 +1,4 @@
-"""The app factory: settings -> sessions -> auth strategy -> blueprints -> error pages.
+"""The app factory: settings -> sessions (and the quota's ledger and cache) -> auth strategy -> blueprints -> error pages.
 
 ``create_app()`` reads the environment (and ``.env``); tests pass a mapping instead. It never
 starts the sandbox: ``python web_app.py`` and gunicorn's master (``gunicorn.conf.py``) do that
@@ -18,6 +18,7 @@ from flask_wtf import CSRFProtect
 from jira_client.api.client import DEFAULT_TIMEOUT, RetryPolicy
 from jira_client.auth import STRATEGIES
 from jira_client.observability import init_observability
+from jira_client.quota.web import init_quota
 from jira_client.security import init_security
 from jira_client.sessions import init_sessions
 from jira_client.settings import Settings
@@ -55,6 +56,7 @@ def create_app(overrides: Mapping[str, object] | None = None) -> Flask:
 
     init_observability(app, state)
     init_sessions(app, settings)
+    init_quota(app, state)
     init_security(app, settings)
     CSRFProtect(app)
     strategy.init_app(app)

@@ -84,6 +84,10 @@ VARIABLES: tuple[Variable, ...] = (
     _v("LOG_LEVEL", "the least severe log level written to stderr as JSON lines (DEBUG, INFO, WARNING, ERROR)"),
     _v("PROMETHEUS_MULTIPROC_DIR", "under several gunicorn workers, an empty folder where each worker keeps its metrics", ""),
     _v("JIRA_RETRY_BACKOFF", "seconds before the first retry of a failed read (doubling after; default 0.5)"),
+    _v("JIRA_POINTS_PER_HOUR", "the hourly points quota Atlassian gives your OAuth app, shared by everyone signed in "
+       "(default 65000); the app spreads it fairly", on_setup=True),
+    _v("JIRA_CACHE_SECONDS", "seconds a page's Jira data is reused for the same person (default 60; 0: always ask Jira)",
+       on_setup=True),
     _v("JIRA_SANDBOX", "1 starts the built-in sandbox and points the app at it, also under gunicorn (demos only)", "sandbox"),
     _v("SANDBOX_PORT", "the port of the built-in sandbox (default 5001; 0 picks a free one)"),
     _v("SANDBOX_URL", "set by the sandbox launcher: the sandbox the app talks to (shown as a banner)"),
@@ -143,6 +147,8 @@ class Settings:
     redis_tls_verify: bool = True
     max_content_length: int = 1024 * 1024
     jira_retry_backoff: float = 0.5
+    jira_points_per_hour: int = 65000  # the OAuth app's hourly points quota at Atlassian (jira_client/quota)
+    jira_cache_seconds: int = 60  # how long one person's Jira reads are reused (jira_client/quota/cache.py)
     sandbox: bool = False  # JIRA_SANDBOX=1: the launcher starts the built-in sandbox
     sandbox_port: int = 5001
     instance_path: str = ""
@@ -290,6 +296,8 @@ def _serving_settings(get: Callable[..., str], problems: list[str]) -> dict:
         "forwarded_allow_ips": allowed,
         "redis_tls_verify": flag("REDIS_TLS_VERIFY", True),
         "max_content_length": number("MAX_CONTENT_LENGTH", 1024 * 1024, 1024, 100 * 1024 * 1024),
+        "jira_points_per_hour": number("JIRA_POINTS_PER_HOUR", 65000, 1, 10**9),
+        "jira_cache_seconds": number("JIRA_CACHE_SECONDS", 60, 0, 3600),
     }
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from jira_client.auth.base import AuthStrategy
     from jira_client.auth.tokens import TokenStore
     from jira_client.observability.ratelimits import RateLimitStore
+    from jira_client.quota.governor import Quota
     from jira_client.settings import Settings
 
 EXTENSION_KEY = "jira_client"
@@ -35,6 +36,7 @@ class AppState:
     probes: dict[str, Any] | None = None  # /readyz's cached probes, made on first use
     personal_store: Any = None  # per-person recent views and list columns (web.personal)
     jql_references: dict[str, Any] = field(default_factory=dict)  # credentials scope -> (expiry, JQL reference data)
+    quota: Quota | None = None  # the hourly points quota's ledger and the per-person read cache
 
 
 def init_state(app: Flask, state: AppState) -> AppState:

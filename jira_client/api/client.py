@@ -61,6 +61,25 @@ class CallObserver(Protocol):
         """Record time slept before retrying a read."""
 
 
+@dataclass(frozen=True)
+class Call:
+    """One call as a CallGate sees it: the method, the path under /rest/api/3, and whether it only reads."""
+
+    method: str
+    path: str
+    url: str
+    params: Mapping[str, Any] | None
+    json: Any
+    read: bool  # idempotent: a GET, or a POST that only reads (search)
+
+
+class CallGate(Protocol):
+    """Wraps every call of a client (jira_client/quota: per-person cache, fair shares, points spent)."""
+
+    def around(self, call: Call, send: Callable[[], Any]) -> Any:
+        """Return the call's decoded JSON, from ``send()`` or otherwise; raise a JiraError to refuse it."""
+
+
 class JiraClient:
     """Talks to one Jira site (or the api.atlassian.com gateway) for one person."""
 
@@ -77,6 +96,7 @@ class JiraClient:
         request_id: str | None = None,
         time_budget: float = DEFAULT_TIME_BUDGET,
         clock: Callable[[], float] = time.monotonic,
+        gate: CallGate | None = None,
     ) -> None:
         self.transport = transport
         self.base_url = base_url.rstrip("/")
@@ -97,6 +117,8 @@ class JiraClient:
         self.calls = 0  # HTTP requests sent, for logs and tests
         self.clock = clock
         self.deadline = clock() + time_budget
+        if gate is not None:  # every call, retries inside, goes through the gate first
+            self._request = _gated(gate, self.base_url, self._request)
 
     # -- resources ---------------------------------------------------------------------------
 
@@ -452,6 +474,17 @@ class JiraClient:
         if not response.ok or 300 <= response.status_code < 400:
             raise error_for_status(response.status_code, url, payload, response.headers.get("Retry-After"))
         return payload
+
+
+def _gated(gate: CallGate, base_url: str, request: Callable[..., Any]) -> Callable[..., Any]:
+    """Return ``request`` (a client's ``_request``) with every call passed through ``gate``."""
+
+    def gated(method: str, path: str, *, params=None, json=None, idempotent: bool | None = None) -> Any:
+        read = method in ("GET", "HEAD") if idempotent is None else idempotent
+        call = Call(method, path, f"{base_url}{API}/{path}", params, json, read)
+        return gate.around(call, lambda: request(method, path, params=params, json=json, idempotent=idempotent))
+
+    return gated
 
 
 def _comment_path(key: str, comment_id: str) -> str:

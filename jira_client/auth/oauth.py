@@ -123,6 +123,10 @@ class OAuthStrategy(AuthStrategy):
             return ""
         return (self._signed_in() or {}).get("account_id", "")
 
+    def spends_app_quota(self) -> bool:
+        """Return True: every 3LO call spends the app's hourly quota (the emergency admin's API token does not)."""
+        return not self.admin.active()
+
     def cache_scope(self) -> str:
         """Return account id and site: cached Jira data is never shared across people or sites."""
         if self.admin.active():

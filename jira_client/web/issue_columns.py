@@ -45,6 +45,11 @@ CHOOSABLE = tuple(c for c in COLUMNS if c.id not in ALWAYS)
 DEFAULT = ("status", "assignee", "priority", "updated")
 
 
+def fields_for(columns: list[Column]) -> tuple[str, ...]:
+    """Return the Jira fields a list with ``columns`` must ask for (only those: each costs bytes)."""
+    return tuple(dict.fromkeys(("summary", *(c.field for c in columns if c.field != "key"))))
+
+
 def shown() -> list[Column]:
     """Return the columns this person's lists show, in the table's order."""
     chosen = personal.columns()

@@ -47,7 +47,7 @@ def show(key: str):
     view = {"key": key, "project_name": key, "number": number, "filters": filters, "categories": STATUS_CATEGORIES,
             **_columns(key, filters, order)}
     try:
-        page = jira.search_issues(jql, token, ISSUES_PER_PAGE)
+        page = jira.search_issues(jql, token, ISSUES_PER_PAGE, fields=(*issue_columns.fields_for(issue_columns.shown()), "project"))  # project: its name
     except BadRequest as error:
         if any(UNKNOWN_PROJECT in detail for detail in error.details):  # Jira's way of saying "no such project"
             raise NotFound(status=404, details=error.details) from error

@@ -57,7 +57,7 @@ def index():
     except KeyError:  # a page whose token this session never saw: start over
         return redirect(_page_url(view, None))
     try:
-        page = get_jira().search_issues(jql, token, RESULTS_PER_PAGE)
+        page = get_jira().search_issues(jql, token, RESULTS_PER_PAGE, fields=issue_columns.fields_for(issue_columns.shown()))
     except BadRequest as error:  # Jira's own words about the query are the most useful answer
         view["errors"] = error.details or (error.message,)
         return _render(view, 400)
