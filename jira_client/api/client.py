@@ -479,10 +479,10 @@ class JiraClient:
 def _gated(gate: CallGate, base_url: str, request: Callable[..., Any]) -> Callable[..., Any]:
     """Return ``request`` (a client's ``_request``) with every call passed through ``gate``."""
 
-    def gated(method: str, path: str, *, params=None, json=None, idempotent: bool | None = None) -> Any:
+    def gated(method: str, path: str, *, params=None, json=None, idempotent: bool | None = None, api: str = API) -> Any:
         read = method in ("GET", "HEAD") if idempotent is None else idempotent
-        call = Call(method, path, f"{base_url}{API}/{path}", params, json, read)
-        return gate.around(call, lambda: request(method, path, params=params, json=json, idempotent=idempotent))
+        call = Call(method, path, f"{base_url}{api}/{path}", params, json, read)
+        return gate.around(call, lambda: request(method, path, params=params, json=json, idempotent=idempotent, api=api))
 
     return gated
 

@@ -196,7 +196,8 @@ def test_workers_sharing_redis_share_one_ledger(tmp_path, sandbox, shared_clock,
     page(alice, _search(7))
     page(bob, "/issues/OPS-3")
     seen_by_each = [app_state(worker).quota.top(5)[1] for worker in workers]
-    assert seen_by_each[0] == seen_by_each[1] and [points for _, points in seen_by_each[0]] == [51, 2]
+    # alice: the query checked (jql/parse, 1 point) and 50 issues found (51); bob: one issue page (2)
+    assert seen_by_each[0] == seen_by_each[1] and [points for _, points in seen_by_each[0]] == [52, 2]
     usage = app_state(workers[1]).quota.usage(seen_by_each[0][0][0])
     assert usage.spent == sandbox_quota(sandbox)["window"]["spent"]  # corrected by Jira's count, sign-ins included
     assert any(b":quota:" in key for key in redis_client.scan_iter(f"{prefix}*"))
