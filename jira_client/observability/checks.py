@@ -25,11 +25,21 @@ REDIS_PROBE_TIMEOUT = 1.0
 
 @dataclass(frozen=True)
 class Check:
-    """One answered question: ``ok`` and a sentence saying what was found."""
+    """One answered question: ``ok`` and a sentence saying what was found.
+
+    ``public`` is the same sentence without addresses or paths, for anonymous callers of
+    /readyz ("" when ``detail`` holds none).
+    """
 
     name: str
     ok: bool
     detail: str
+    public: str = ""
+
+    @property
+    def shown_to_anyone(self) -> str:
+        """Return the sentence that may be shown to anyone."""
+        return self.public or self.detail
 
 
 def check_session_store(app: Flask, redis_probe: redis.Redis | None = None) -> Check:
@@ -63,8 +73,9 @@ def _check_writable(directory: str) -> Check:
         with tempfile.NamedTemporaryFile(dir=directory, prefix=".ready-"):
             pass
     except OSError as exc:
-        return Check("session store", False, f"cannot write to the session folder {directory}: {exc.strerror}")
-    return Check("session store", True, f"session folder {directory} is writable")
+        return Check("session store", False, f"cannot write to the session folder {directory}: {exc.strerror}",
+                     f"cannot write to the session folder: {exc.strerror}")
+    return Check("session store", True, f"session folder {directory} is writable", "the session folder is writable")
 
 
 def check_reachable(url: str, transport: requests.Session, name: str = "Jira") -> Check:
@@ -74,9 +85,11 @@ def check_reachable(url: str, transport: requests.Session, name: str = "Jira") -
         response = transport.get(url, timeout=PROBE_TIMEOUT, allow_redirects=False, stream=True)
         response.close()
     except requests.RequestException as exc:
-        return Check(f"{name} reachable", False, f"{url} did not answer: {type(exc).__name__}")
+        return Check(f"{name} reachable", False, f"{url} did not answer: {type(exc).__name__}",
+                     f"did not answer: {type(exc).__name__}")
     elapsed = (time.perf_counter() - started) * 1000
-    return Check(f"{name} reachable", True, f"{url} answered HTTP {response.status_code} in {elapsed:.0f} ms")
+    answered = f"answered HTTP {response.status_code} in {elapsed:.0f} ms"
+    return Check(f"{name} reachable", True, f"{url} {answered}", answered)
 
 
 class CachedProbe:
