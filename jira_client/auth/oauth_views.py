@@ -19,6 +19,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 
+from jira_client.anonymous_forms import sessionless_csrf
 from jira_client.api.errors import AuthError, JiraError
 from jira_client.api.models import Site
 from jira_client.auth.atlassian import as_jira_error
@@ -60,7 +61,10 @@ def _failure(status: int, title: str, message: str, detail: str = "", reason: st
 
 @bp.get("/login")
 def login():
-    """The "Sign in with Atlassian" button (also the way to reconnect when signed in)."""
+    """The "Sign in with Atlassian" button (also the way to reconnect when signed in).
+
+    Showing it stores no session: its CSRF token is a signed cookie (``anonymous_forms``).
+    """
     strategy = current_strategy()
     form = SignInForm(data={"next": safe_next(request.args.get("next"))})
     return render_template(
@@ -69,6 +73,7 @@ def login():
 
 
 @bp.post("/login/start")
+@sessionless_csrf
 def start():
     """Remember where to go back to and send the browser to Atlassian's consent page."""
     form = SignInForm()

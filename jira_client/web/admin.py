@@ -13,6 +13,7 @@ import logging
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from jira_client.anonymous_forms import sessionless_csrf
 from jira_client.api.errors import JiraError
 from jira_client.auth.base import SETUP_HIDDEN, SETUP_LOCKED
 from jira_client.observability import events
@@ -38,6 +39,7 @@ def configuration() -> list[tuple[str, str]]:
 
 
 @bp.route("/setup", methods=["GET", "POST"])
+@sessionless_csrf  # the gate is shown to people without a session: no session is stored for it
 def setup():
     """Show the configuration and whether Jira answers; in multi_user, ask for ADMIN_TOKEN first."""
     access = current_strategy().setup_access()
