@@ -29,6 +29,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from flask import Flask
 from requests.auth import AuthBase
 
+from jira_client.api import json_body
 from jira_client.api.errors import AuthError, BadResponse, JiraError, RateLimited, TransportError
 from jira_client.api.models import Site
 from jira_client.api.transport import get_transport
@@ -67,7 +68,7 @@ def _checked_token_response(response: requests.Response) -> requests.Response:
     """Return ``response`` if it carries a token; raise TokenEndpointError otherwise."""
     status = response.status_code
     try:
-        body = response.json()
+        body = json_body.loads(response.content)
     except ValueError:
         raise TokenEndpointError(status, "invalid_response", f"HTTP {status} without JSON") from None
     if isinstance(body, dict) and body.get("error"):
@@ -148,7 +149,7 @@ def accessible_resources(api_url: str, access_token: str) -> list[Site]:
     if response.status_code == 401:
         raise AuthError("Atlassian did not accept the new sign-in.", status=401)
     try:
-        payload = response.json() if response.ok else None
+        payload = json_body.loads(response.content) if response.ok else None
     except ValueError:
         payload = None
     if not isinstance(payload, list):
