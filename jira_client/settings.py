@@ -19,6 +19,9 @@ DEFAULT_SCOPES = "read:jira-user read:jira-work write:jira-work offline_access"
 DEFAULT_AUTH_URL = "https://auth.atlassian.com"
 DEFAULT_API_URL = "https://api.atlassian.com"
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "dev", "secret", "replace-me", "please-change-me"}
+# Secrets that must be long random values: production refuses them with too little variety.
+RANDOM_SECRETS = ("SECRET_KEY", "ADMIN_TOKEN", "TOKEN_ENCRYPTION_KEY", "METRICS_TOKEN")
+MIN_DISTINCT_CHARACTERS = 6  # 24 random hex digits show fewer only about once in 10**8 draws
 
 @dataclass(frozen=True)
 class Variable:
@@ -186,7 +189,7 @@ class Settings:
             problems.append(_problem("LOG_LEVEL", f"is {settings.log_level!r}; use one of {', '.join(LOG_LEVELS)}"))
         problems += settings._mode_problems()
         if production:
-            problems += _production_problems(settings, env)
+            problems += _production_problems(settings, env, already={p.split(" ", 1)[0] for p in problems})
         if problems:
             raise SettingsError(problems)
         return settings
@@ -289,9 +292,29 @@ def _serving_settings(get: Callable[..., str], problems: list[str]) -> dict:
     }
 
 
-def _production_problems(settings: Settings, env: Mapping[str, str]) -> list[str]:
-    """Return what production must not run with: plain-http callbacks, per-process sessions."""
-    problems = []
+def too_little_variety(value: str) -> bool:
+    """Return whether a secret is plainly not random: few distinct characters, one dominating, or a short repeat.
+
+    Catches ``'0' * 64``, an admin token of 24 identical characters, ``'ab' * 32`` and the like;
+    random values of the advised lengths pass (tests/production/test_production_settings.py).
+    """
+    if not value:
+        return False
+    if len(set(value)) < MIN_DISTINCT_CHARACTERS or max(value.count(ch) for ch in set(value)) * 2 > len(value):
+        return True
+    return any(value == value[:period] * (len(value) // period) + value[: len(value) % period]
+               for period in range(1, len(value) // 3 + 1))
+
+
+def _production_problems(settings: Settings, env: Mapping[str, str], already: set[str] = frozenset()) -> list[str]:
+    """Return what production must not run with: plain-http callbacks, per-process sessions, guessable secrets."""
+    problems = [
+        _problem(name, "has too little variety (one character repeated, one that makes up most of it, or a short "
+                       "pattern); use a long random value, e.g. from `python -c \"import secrets; print(secrets.token_hex(32))\"`")
+        for name in RANDOM_SECRETS if name not in already and too_little_variety(settings.value_of(name))
+    ]
+    if settings.token_encryption_key and len(settings.token_encryption_key) < 32:
+        problems.append(_problem("TOKEN_ENCRYPTION_KEY", "is shorter than 32 characters; use a long random value"))
     redirect = urlsplit(settings.oauth_redirect_uri)
     if redirect.scheme == "http" and redirect.hostname not in ("localhost", "127.0.0.1", "::1"):
         problems.append(_problem("JIRA_OAUTH_REDIRECT_URI", "is plain http; use https (only localhost may use http)"))
