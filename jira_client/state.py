@@ -33,6 +33,7 @@ class AppState:
     once_store: Any = None  # where one-time form tokens are claimed (web.forms.once)
     viewer_accounts: dict[str, str] = field(default_factory=dict)  # credentials scope -> Jira account id
     probes: dict[str, Any] | None = None  # /readyz's cached probes, made on first use
+    setup_guesses: Any = None  # the count of wrong ADMIN_TOKEN guesses (web.guesses.GuessThrottle)
 
 
 def init_state(app: Flask, state: AppState) -> AppState:

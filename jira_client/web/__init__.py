@@ -25,5 +25,6 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters.update(CONVERTERS)
     init_templating(app)
     once.init_app(app)
+    admin.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
