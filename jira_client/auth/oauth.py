@@ -57,6 +57,7 @@ class OAuthStrategy(AuthStrategy):
         super().__init__(settings)
         self.api_url = settings.atlassian_api_url
         self.admin = EmergencyAdmin(settings)
+        self.refresh_timeout = atlassian.REFRESH_TIMEOUT  # (connect, read) of a token refresh; tests shorten it
         self.store: TokenStore | None = None
         self.keeper: TokenKeeper | None = None
         self.client = None
@@ -159,7 +160,8 @@ class OAuthStrategy(AuthStrategy):
 
     def refresh(self, refresh_token: str) -> Mapping:
         """Return the token endpoint's answer to a refresh; raise AuthError when the grant is over."""
-        return atlassian.refresh(self.settings, refresh_token)
+        return atlassian.refresh(self.settings, refresh_token, timeout=self.refresh_timeout,
+                                 on_retry=lambda: events.token_refreshed("retried"))
 
     def accessible_resources(self, access_token: str) -> list[Site]:
         """Return the sites this grant reaches; raise JiraError on failure."""

@@ -52,7 +52,9 @@ HKDF_INFO = b"jira-web-client token records v1"
 # Wait this long for another request's refresh of the same grant before giving up: short enough
 # that the wait plus the page's own Jira time budget (20 s) stays under Heroku's 30 s router limit.
 LOCK_TIMEOUT = 8.0
-LOCK_EXPIRY = 30.0  # a Redis lock frees itself this long after a worker died holding it
+# A Redis lock frees itself this long after a worker died holding it: longer than a refresh can
+# take with its retry (2 x (3.05 + 15) s, atlassian.REFRESH_TIMEOUT), so it never expires mid-refresh.
+LOCK_EXPIRY = 60.0
 
 
 @dataclass(frozen=True)

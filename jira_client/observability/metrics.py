@@ -66,7 +66,7 @@ admin_setup = Counter(
 )
 
 # The label values each free-form label accepts; anything else is counted as "other".
-REFRESH_OUTCOMES = frozenset({"success", "failure", "invalid_grant", "reused", "waited", "revoked"})
+REFRESH_OUTCOMES = frozenset({"success", "failure", "invalid_grant", "reused", "waited", "revoked", "retried"})
 AUTH_FAILURE_REASONS = frozenset({
     "access_denied", "state_mismatch", "code_exchange", "invalid_grant", "no_sites", "refresh_failed",
     "jira_401", "setup_denied", "session_expired",
