@@ -10,7 +10,8 @@
   a ``__Host-`` cookie without Secure would be dropped by the browser.
 - Lifetimes. ``auth_time`` and ``last_seen`` (int epoch seconds) are kept in the session; past
   ``SESSION_IDLE_MINUTES`` of inactivity or ``SESSION_MAX_HOURS`` in all it is cleared on the
-  server. The store's expiry (``PERMANENT_SESSION_LIFETIME``) equals the idle limit.
+  server. The store's expiry (``PERMANENT_SESSION_LIFETIME``) equals the idle limit, and a
+  multi_user session's token record shares it (renewed together), so neither outlives the other.
 - Bodies. A body over ``MAX_CONTENT_LENGTH`` is refused with 413 before any view or CSRF check
   reads it, however it arrives: with a ``Content-Length``, or chunked (``BoundedBodies`` reads a
   chunked body whole, up to the limit, first; Werkzeug alone would stop at the limit and hand the
@@ -224,7 +225,10 @@ def _session_limits(idle_seconds: int, max_seconds: int) -> Callable[[], None]:
         idle = now - int(session.get("last_seen", now))
         age = now - int(session.get("auth_time", now))
         if idle > idle_seconds or age > max_seconds:
-            current_strategy().forget_tokens()  # the refresh token must not outlive the session that held it
+            # The refresh token must not outlive the session that held it: ended here, its record is
+            # deleted with it; a session that simply expires in the store takes its record along
+            # (same expiry, renewed together: jira_client/auth/tokens.py, point 6).
+            current_strategy().forget_tokens()
             session.clear()
 
     return enforce

@@ -19,6 +19,7 @@ sign-in:
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timezone
 from typing import Mapping
 
@@ -36,7 +37,7 @@ from jira_client.auth.base import SETUP_HIDDEN, SETUP_LOCKED, SETUP_OPEN, AuthSt
 from jira_client.auth.emergency import EmergencyAdmin
 from jira_client.auth.oauth_views import bp
 from jira_client.auth.session_data import AUTH_KEY, PER_SITE_SESSION_KEYS, safe_next
-from jira_client.auth.tokens import TokenCipher, TokenKeeper, TokenRecord, TokenStore, store_for
+from jira_client.auth.tokens import RENEW_EVERY_SECONDS, TokenCipher, TokenKeeper, TokenRecord, TokenStore, store_for
 from jira_client.observability import events
 from jira_client.observability.checks import Check
 from jira_client.sessions import STORE_ERRORS
@@ -61,6 +62,7 @@ class OAuthStrategy(AuthStrategy):
         self.store: TokenStore | None = None
         self.keeper: TokenKeeper | None = None
         self.client = None
+        self.clock = time.time  # when a record's expiry was last renewed (tests move it)
 
     def init_app(self, app: Flask) -> None:
         """Register the Authlib client, the token store (next to the sessions) and the sign-in pages."""
@@ -69,6 +71,7 @@ class OAuthStrategy(AuthStrategy):
         self.keeper = TokenKeeper(self.store, self.refresh, on_refresh=events.token_refreshed)
         self.client = atlassian.register_client(app, self.settings)
         app_state(app).token_store = self.store
+        app.after_request(self._renew_record)
         app.register_blueprint(bp)
         app.add_template_filter(_epoch, "epoch")
 
@@ -155,6 +158,22 @@ class OAuthStrategy(AuthStrategy):
         if isinstance(info, dict) and info.get("record"):
             self.store.delete(info["record"])
         g.pop("oauth_record", None)
+
+    def _renew_record(self, response: Response) -> Response:
+        """Renew the token record's expiry along with the session's (at most once a minute): they end together."""
+        info = session.get(AUTH_KEY)
+        if not isinstance(info, dict) or not info.get("record"):
+            return response
+        now = int(self.clock())
+        if now - int(info.get("renewed") or 0) < RENEW_EVERY_SECONDS:
+            return response
+        try:
+            self.store.touch(info["record"])
+        except STORE_ERRORS as exc:  # the session is not saved either then; the next request tries again
+            log.warning("Could not renew a token record's expiry: %s", type(exc).__name__)
+            return response
+        session[AUTH_KEY] = {**info, "renewed": now}
+        return response
 
     # -- the identity service --
 

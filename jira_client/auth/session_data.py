@@ -1,8 +1,9 @@
 """What a session holds about a sign-in (never a token), and where a sign-in may lead back to.
 
-``AUTH_KEY`` holds {"record", "sites", "site", "account_id", "name"}: the id of the encrypted
-token record (the record itself lives apart, see ``tokens.py``), the sites the grant reaches,
-the chosen one, and who the person is there.
+``AUTH_KEY`` holds {"record", "sites", "site", "account_id", "name", "renewed"}: the id of the
+encrypted token record (the record itself lives apart, see ``tokens.py``), the sites the grant
+reaches, the chosen one, who the person is there, and when the record's expiry was last renewed
+with the session's.
 """
 
 from __future__ import annotations
