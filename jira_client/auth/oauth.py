@@ -36,7 +36,7 @@ from jira_client.auth.atlassian import BearerAuth
 from jira_client.auth.base import SETUP_HIDDEN, SETUP_LOCKED, SETUP_OPEN, AuthStrategy, Viewer
 from jira_client.auth.emergency import EmergencyAdmin
 from jira_client.auth.oauth_views import bp
-from jira_client.auth.session_data import AUTH_KEY, PER_SITE_SESSION_KEYS, safe_next
+from jira_client.auth.session_data import AUTH_KEY, OWNER_KEY, PER_PERSON_SESSION_KEYS, PER_SITE_SESSION_KEYS, safe_next
 from jira_client.auth.tokens import RENEW_EVERY_SECONDS, TokenCipher, TokenKeeper, TokenRecord, TokenStore, store_for
 from jira_client.observability import events
 from jira_client.observability.checks import Check
@@ -186,8 +186,12 @@ class OAuthStrategy(AuthStrategy):
         """Return the sites this grant reaches; raise JiraError on failure."""
         return atlassian.accessible_resources(self.api_url, access_token)
 
-    def use_site(self, site: Site) -> None:
-        """Make ``site`` (one of the grant's) the session's site and load who the person is there."""
+    def use_site(self, site: Site) -> bool:
+        """Make ``site`` (one of the grant's) the session's site and load who the person is there.
+
+        Return whether the session changed hands: another account was the last signed in on it, so
+        the page it was to return to is not this person's (the caller goes home instead).
+        """
         info = session[AUTH_KEY]
         record = self.current_record()
         if record is None:
@@ -201,6 +205,22 @@ class OAuthStrategy(AuthStrategy):
             session.pop(key, None)
         session[AUTH_KEY] = {**info, "site": site.as_dict(), "account_id": me.account_id, "name": me.display_name}
         events.signed_in(me.account_id, site.url)
+        return self._hand_over(me.account_id, self.cache_scope())
+
+    def _hand_over(self, account_id: str, scope: str) -> bool:
+        """Make the session this person's: drop what another account, or this one on another site, left.
+
+        Return whether another account had it. A session nobody was known on (a fresh browser, a
+        post made signed out) keeps its drafts: they were typed by whoever is signing in now.
+        """
+        previous = session.get(OWNER_KEY)
+        session[OWNER_KEY] = {"account_id": account_id, "scope": scope}
+        if not isinstance(previous, dict):
+            return False
+        if previous.get("scope") != scope:
+            for key in PER_PERSON_SESSION_KEYS:
+                session.pop(key, None)
+        return previous.get("account_id") != account_id
 
     # -- /setup: emergency admin access --
 
@@ -215,6 +235,7 @@ class OAuthStrategy(AuthStrategy):
         if not self.admin.accepts(offered):
             return False
         self.forget_tokens()
+        self._hand_over("", "shared")  # the emergency admin is nobody's account: a person's drafts stay theirs
         self.admin.start()
         return True
 

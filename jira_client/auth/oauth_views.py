@@ -137,12 +137,12 @@ def _complete_sign_in(strategy, token: Mapping, sites: list[Site]):
     if len(sites) > 1:
         return redirect(url_for("auth.sites", next=next_path))
     try:
-        strategy.use_site(sites[0])
+        changed_hands = strategy.use_site(sites[0])
     except JiraError as error:
         strategy.forget_tokens()
         log.warning("Reading the signed-in person failed: %s", type(error).__name__)
         return _failure(502, "Sign-in did not complete", "Jira did not say who you are. Start again.")
-    return redirect(next_path)
+    return redirect("/" if changed_hands else next_path)  # another's page to return to is not theirs
 
 
 @bp.route("/sites", methods=["GET", "POST"])
@@ -162,8 +162,8 @@ def sites():
         chosen = next((site for site in grant_sites if site.id == form.site.data), None)
         if chosen is None:
             return render_template("auth/sites.html", error="Choose one of your sites.", **page), 400
-        strategy.use_site(chosen)
-        return redirect(next_path)
+        changed_hands = strategy.use_site(chosen)
+        return redirect("/" if changed_hands else next_path)
     return render_template("auth/sites.html", error=None, **page)
 
 
