@@ -8,11 +8,14 @@ start rather than on the first page view. Views never read the environment.
 from __future__ import annotations
 
 import ipaddress
+import os
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
 import click
+
+from jira_client.api.transport import Network
 
 MODES = ("single_user", "multi_user")
 DEFAULT_SCOPES = "read:jira-user read:jira-work write:jira-work offline_access"
@@ -87,6 +90,15 @@ VARIABLES: tuple[Variable, ...] = (
     _v("SANDBOX_PORT", "the port of the built-in sandbox (default 5001; 0 picks a free one)"),
     _v("SANDBOX_URL", "set by the sandbox launcher: the sandbox the app talks to (shown as a banner)"),
     _v("INSTANCE_PATH", "the folder for session files, token records and locks (default ./instance)"),
+    _v("HTTPS_PROXY", "the proxy for https calls to Atlassian on a company network, e.g. http://proxy.corp:3128 "
+       "(credentials in the URL go to the proxy only; https_proxy is read too)", secret=True, on_setup=True),
+    _v("HTTP_PROXY", "the proxy for plain http calls (only a http:// Jira uses it; http_proxy is read too)", secret=True,
+       on_setup=True),
+    _v("NO_PROXY", "hosts, domain suffixes (.corp.example) or networks reached without the proxy, comma-separated; "
+       "* for all (no_proxy is read too; loopback is always direct)", on_setup=True),
+    _v("REQUESTS_CA_BUNDLE", "a PEM file (or folder) of the CAs to trust for calls to Atlassian instead of the "
+       "default ones, e.g. your company's TLS-inspecting proxy's CA", "ca_bundle", on_setup=True),
+    _v("SSL_CERT_FILE", "the CA bundle used when REQUESTS_CA_BUNDLE is not set", ""),
 )
 PURPOSE = {variable.name: variable.purpose for variable in VARIABLES}
 ATTRIBUTES = {variable.name: variable.attribute for variable in VARIABLES if variable.attribute}
@@ -145,6 +157,10 @@ class Settings:
     sandbox: bool = False  # JIRA_SANDBOX=1: the launcher starts the built-in sandbox
     sandbox_port: int = 5001
     instance_path: str = ""
+    https_proxy: str = _secret()  # may carry the proxy's password
+    http_proxy: str = _secret()
+    no_proxy: str = ""
+    ca_bundle: str = ""
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, str], *, production: bool = False) -> Settings:
@@ -184,6 +200,7 @@ class Settings:
             sandbox_port=_port(get("SANDBOX_PORT", "5001"), "SANDBOX_PORT", problems, allow_zero=True),
             instance_path=get("INSTANCE_PATH"),
             **serving,
+            **_network_settings(get, problems),
         )
         if settings.log_level not in LOG_LEVELS:
             problems.append(_problem("LOG_LEVEL", f"is {settings.log_level!r}; use one of {', '.join(LOG_LEVELS)}"))
@@ -223,6 +240,11 @@ class Settings:
     @property
     def uses_sandbox(self) -> bool:
         return bool(self.sandbox_url)
+
+    @property
+    def network(self) -> Network:
+        """Return how calls to Jira and Atlassian leave this machine (proxies, CA bundle)."""
+        return Network(self.https_proxy, self.http_proxy, self.no_proxy, self.ca_bundle)
 
 
 def _port(value: str, name: str, problems: list[str], *, allow_zero: bool = False) -> int:
@@ -304,6 +326,22 @@ def too_little_variety(value: str) -> bool:
         return True
     return any(value == value[:period] * (len(value) // period) + value[: len(value) % period]
                for period in range(1, len(value) // 3 + 1))
+
+
+def _network_settings(get: Callable[..., str], problems: list[str]) -> dict:
+    """Return the proxy and CA settings (upper- or lower-case names, as curl and requests read them), noting bad ones."""
+    values = {}
+    for name, attribute in (("HTTPS_PROXY", "https_proxy"), ("HTTP_PROXY", "http_proxy"), ("NO_PROXY", "no_proxy")):
+        values[attribute] = get(name) or get(name.lower())
+    for name in ("HTTPS_PROXY", "HTTP_PROXY"):
+        proxy = urlsplit(values[name.lower()])
+        if values[name.lower()] and (proxy.scheme not in ("http", "https") or not proxy.hostname):
+            problems.append(_problem(name, "is not an http:// or https:// proxy URL with a host"))  # never echoed: a password
+    source = "REQUESTS_CA_BUNDLE" if get("REQUESTS_CA_BUNDLE") else "SSL_CERT_FILE"
+    values["ca_bundle"] = get(source)
+    if values["ca_bundle"] and not os.access(values["ca_bundle"], os.R_OK):
+        problems.append(_problem(source, f"is {values['ca_bundle']!r}, which is not a readable file or folder"))
+    return values
 
 
 def _production_problems(settings: Settings, env: Mapping[str, str], already: set[str] = frozenset()) -> list[str]:

@@ -13,4 +13,5 @@ pytest_plugins = [
     "tests.support.apps",
     "tests.support.processes",
     "tests.support.redis_servers",
+    "tests.support.network",
 ]

@@ -38,7 +38,7 @@ from requests.auth import AuthBase
 from jira_client.api import json_body
 from jira_client.api.errors import AuthError, BadResponse, JiraError, RateLimited, TransportError
 from jira_client.api.models import Site
-from jira_client.api.transport import get_transport
+from jira_client.api.transport import Network, get_transport
 from jira_client.auth.tokens import TokenKeeper
 from jira_client.settings import Settings
 
@@ -86,9 +86,9 @@ def _checked_token_response(response: requests.Response) -> requests.Response:
     return response
 
 
-def _compliance_fix(client: OAuth2Session) -> None:
-    """Check every token answer, and keep the environment's proxies out of token requests."""
-    client.trust_env = False
+def _compliance_fix(client: OAuth2Session, network: Network, token_url: str) -> None:
+    """Check every token answer; send token requests through the configured network, never the environment's."""
+    network.apply(client, token_url)  # its proxy and CA bundle; no .netrc
     client.register_compliance_hook("access_token_response", _checked_token_response)
     client.register_compliance_hook("refresh_token_response", _checked_token_response)
 
@@ -119,7 +119,7 @@ def register_client(app: Flask, settings: Settings):
         authorize_params={"audience": AUDIENCE, "prompt": "consent"},
         client_kwargs=_client_kwargs(settings),
         client_auth_methods=[(JSON_AUTH, _client_secret_json)],
-        compliance_fix=_compliance_fix,
+        compliance_fix=lambda client: _compliance_fix(client, settings.network, f"{settings.atlassian_auth_url}/oauth/token"),
     )
 
 
@@ -144,7 +144,7 @@ def refresh(
         token_endpoint=f"{settings.atlassian_auth_url}/oauth/token", **{**_client_kwargs(settings), "default_timeout": timeout},
     )
     client.register_client_auth_method((JSON_AUTH, _client_secret_json))
-    _compliance_fix(client)
+    _compliance_fix(client, settings.network, f"{settings.atlassian_auth_url}/oauth/token")
     with client:
         for attempt in range(1, attempts + 1):
             try:
@@ -163,11 +163,11 @@ def refresh(
     raise AssertionError("unreachable")
 
 
-def accessible_resources(api_url: str, access_token: str) -> list[Site]:
+def accessible_resources(api_url: str, access_token: str, network: Network) -> list[Site]:
     """Return the sites a grant reaches; raise JiraError on failure."""
     url = f"{api_url}/oauth/token/accessible-resources"
     try:
-        response = get_transport().get(url, auth=StaticBearer(access_token), timeout=TIMEOUT, allow_redirects=False)
+        response = get_transport(network).get(url, auth=StaticBearer(access_token), timeout=TIMEOUT, allow_redirects=False)
     except requests.RequestException as exc:
         raise as_jira_error(exc) from exc
     if response.status_code == 401:

@@ -39,7 +39,7 @@ from jira_client.auth.oauth_views import bp
 from jira_client.auth.session_data import AUTH_KEY, OWNER_KEY, PER_PERSON_SESSION_KEYS, PER_SITE_SESSION_KEYS, safe_next
 from jira_client.auth.tokens import RENEW_EVERY_SECONDS, TokenCipher, TokenKeeper, TokenRecord, TokenStore, store_for
 from jira_client.observability import events
-from jira_client.observability.checks import Check
+from jira_client.observability.checks import Check, check_reachable
 from jira_client.sessions import STORE_ERRORS
 from jira_client.settings import Settings
 from jira_client.state import app_state
@@ -184,7 +184,7 @@ class OAuthStrategy(AuthStrategy):
 
     def accessible_resources(self, access_token: str) -> list[Site]:
         """Return the sites this grant reaches; raise JiraError on failure."""
-        return atlassian.accessible_resources(self.api_url, access_token)
+        return atlassian.accessible_resources(self.api_url, access_token, self.settings.network)
 
     def use_site(self, site: Site) -> bool:
         """Make ``site`` (one of the grant's) the session's site and load who the person is there.
@@ -198,7 +198,7 @@ class OAuthStrategy(AuthStrategy):
             raise AuthError("Your Atlassian sign-in has ended.")
         base_url = f"{self.api_url}/ex/jira/{site.id}"
         auth = BearerAuth(self.keeper, info["record"])
-        me = JiraClient(get_transport(), base_url, auth, timeout=atlassian.TIMEOUT).myself()
+        me = JiraClient(get_transport(self.settings.network), base_url, auth, timeout=atlassian.TIMEOUT).myself()
         if me is None:
             raise BadResponse("Jira did not say who you are.")
         for key in PER_SITE_SESSION_KEYS:
@@ -249,7 +249,7 @@ class OAuthStrategy(AuthStrategy):
         return "Atlassian sign-in", self.settings.atlassian_auth_url
 
     def doctor_checks(self, transport: requests.Session) -> list[Check]:
-        """Return whether the OAuth client is configured and its redirect URI is consistent."""
+        """Return whether the API gateway answers (through the configured network), the OAuth client is set, the redirect URI consistent."""
         settings = self.settings
         present = settings.oauth_client_id and settings.oauth_client_secret
         checks = [Check(
@@ -259,7 +259,7 @@ class OAuthStrategy(AuthStrategy):
         )]
         problem = atlassian.redirect_uri_problem(settings.oauth_redirect_uri)
         checks.append(Check("redirect URI", problem is None, problem or f"{settings.oauth_redirect_uri} is consistent"))
-        return checks
+        return [check_reachable(self.api_url, transport, "Atlassian API gateway"), *checks]
 
 
 def _epoch(value: float) -> str:

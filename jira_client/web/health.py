@@ -54,7 +54,8 @@ def _probes(app: Flask) -> dict:
     state = app_state(app)
     if state.probes is None:
         name, url = state.strategy.reachability_target()
-        probes: dict = {"jira": CachedProbe(lambda: check_reachable(url, get_transport(), name), JIRA_PROBE_SECONDS)}
+        transport = get_transport(state.settings.network)
+        probes: dict = {"jira": CachedProbe(lambda: check_reachable(url, transport, name), JIRA_PROBE_SECONDS)}
         client = getattr(app.session_interface, "client", None)
         if client is not None and hasattr(client, "connection_pool"):
             probes["redis"] = redis_probe_for(client)

@@ -16,7 +16,9 @@ def get_jira() -> JiraClient:
     """Return this request's JiraClient, built on first use and kept on ``g``."""
     if "jira" not in g:
         base_url, auth = current_strategy().jira_connection()
-        g.jira = JiraClient(get_transport(), base_url, auth, **app_state().client_options, **client_options(base_url))
+        state = app_state()
+        g.jira = JiraClient(get_transport(state.settings.network), base_url, auth, **state.client_options,
+                            **client_options(base_url))
     return g.jira
 
 

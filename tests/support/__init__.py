@@ -19,4 +19,6 @@ clock          FakeClock
 documents      ADF builders (doc, para, text, item, link, marks, adf)
 stubs          small Jira replies for stubbed-HTTP tests (API, ISSUE, issues_page, EMPTY_PROJECTS)
 work           count_calls and peak_bytes: bounds on work instead of wall-clock time (speed lives in bench/)
+network        a company network on loopback: ConnectProxy, TlsFront (a CA of the test's own), make_certificates;
+               fixtures fake_dns, connect_proxy, tls_sandbox
 """
