@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import io
 import ipaddress
+import logging
 import time
 from datetime import timedelta
 from typing import Callable, Iterable
@@ -42,6 +43,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from jira_client.settings import Settings
 from jira_client.state import current_strategy
+
+log = logging.getLogger(__name__)
 
 HTTPS_COOKIE_NAME = "__Host-session"
 HSTS = "max-age=31536000; includeSubDomains"
@@ -182,6 +185,8 @@ def _refuse_cross_site_writes() -> None:
             raise CSRFError("The form was sent from another site.")
         return
     if not same_host(origin, request.host):
+        # A proxy that rewrites Host (nginx without "proxy_set_header Host $host") shows up here too.
+        log.warning("Refused a %s from another site: Origin %r, Host %r", request.method, origin[:200], request.host[:200])
         raise CSRFError("The form was sent from another site.")
 
 
