@@ -15,6 +15,7 @@ from dotenv import load_dotenv
 from flask import Flask
 from flask_wtf import CSRFProtect
 
+from jira_client import anonymous_forms
 from jira_client.api.client import DEFAULT_TIMEOUT, RetryPolicy
 from jira_client.auth import STRATEGIES
 from jira_client.observability import init_observability
@@ -58,9 +59,10 @@ def create_app(overrides: Mapping[str, object] | None = None) -> Flask:
     init_sessions(app, settings)
     init_quota(app, state)
     init_security(app, settings)
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
     strategy.init_app(app)
     register_blueprints(app)
+    anonymous_forms.init_app(app, csrf)  # after every view exists: the sign-in button and /setup gate
     register_error_pages(app)
 
     @app.context_processor

@@ -37,6 +37,7 @@ class AppState:
     personal_store: Any = None  # per-person recent views and list columns (web.personal)
     jql_references: dict[str, Any] = field(default_factory=dict)  # credentials scope -> (expiry, JQL reference data)
     quota: Quota | None = None  # the hourly points quota's ledger and the per-person read cache
+    setup_guesses: Any = None  # the count of wrong ADMIN_TOKEN guesses (web.guesses.GuessThrottle)
 
 
 def init_state(app: Flask, state: AppState) -> AppState:

@@ -15,4 +15,5 @@ pytest_plugins = [
     "tests.support.processes",
     "tests.support.redis_servers",
     "tests.support.quota",
+    "tests.support.network",
 ]

@@ -7,13 +7,16 @@ The client is cheap and built per request; the HTTP transport under it is shared
 
 from __future__ import annotations
 
+import functools
+import inspect
+import logging
 import time
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping, Protocol
 
 import requests
 
-from jira_client.api import field_values, keys
+from jira_client.api import field_values, json_body, keys
 from jira_client.api.errors import BadRequest, BadResponse, NotFound, TransportError, error_for_status, parse_retry_after
 from jira_client.api.finding import Filter, JqlCheck, JqlReference, Suggestion
 from jira_client.api.models import (
@@ -21,6 +24,8 @@ from jira_client.api.models import (
     IssueType, LinkType, Named, PickedIssue, Project, RemoteLink, TransitionScreen, User, Watches, Worklog,
 )
 from jira_client.api.pagination import Page, offset_page, token_page
+
+log = logging.getLogger(__name__)
 
 API = "/rest/api/3"
 DEFAULT_TIMEOUT = (3.05, 10.0)  # (connect, read) seconds
@@ -467,7 +472,7 @@ class JiraClient:
         payload = None
         if body:
             try:
-                payload = requests.models.complexjson.loads(body)
+                payload = json_body.loads(body)  # any depth: RecursionError never escapes
             except ValueError as exc:
                 if response.ok:
                     raise BadResponse(status=response.status_code, url=url) from exc
@@ -520,3 +525,31 @@ def _fields_of(payload: object) -> dict:
     """Return an issue answer's ``fields`` object ({} when Jira sent something else)."""
     fields = payload.get("fields") if isinstance(payload, dict) else None
     return fields if isinstance(fields, dict) else {}
+# -- answers of the wrong shape ------------------------------------------------------------------
+# The models and pages read Jira's JSON defensively, but Jira (or whatever answers in its place)
+# can send any shape at all. Every public method is wrapped so that an answer the parsing code
+# cannot make sense of is a BadResponse (a "could not read Jira's answer" page), never a crash.
+
+SHAPE_ERRORS = (TypeError, AttributeError, KeyError, ValueError, IndexError, RecursionError)
+
+
+def _shape_checked(method: Callable) -> Callable:
+    """Return ``method`` with any error of reading its answer's shape raised as BadResponse."""
+
+    @functools.wraps(method)
+    def checked(self: JiraClient, *args: Any, **kwargs: Any) -> Any:
+        calls_before = self.calls
+        try:
+            return method(self, *args, **kwargs)
+        except SHAPE_ERRORS as exc:
+            if self.calls == calls_before:
+                raise  # nothing was sent: the caller's arguments were refused (keys.InvalidKey), not Jira's answer
+            log.warning("Jira's answer to %s had an unexpected shape: %s", method.__name__, type(exc).__name__, exc_info=True)
+            raise BadResponse("Jira's answer did not have the expected shape.") from exc
+
+    return checked
+
+
+for _name, _method in list(vars(JiraClient).items()):
+    if not _name.startswith("_") and inspect.isfunction(_method):
+        setattr(JiraClient, _name, _shape_checked(_method))

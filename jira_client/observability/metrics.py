@@ -59,7 +59,10 @@ sign_outs = Counter(f"{PREFIX}_sign_outs", "Sign-outs.")
 auth_failures = Counter(
     f"{PREFIX}_auth_failures", "Failed sign-ins and credentials Jira refused, by reason.", ["reason"],
 )
-admin_setup = Counter(f"{PREFIX}_admin_setup", "Uses of the admin /setup page, by action.", ["action"])
+admin_setup = Counter(
+    f"{PREFIX}_admin_setup",
+    "Uses of the admin /setup page, by action (throttled: a guess refused unchecked; locked: a lockout began).",
+    ["action"],
 # The hourly points quota of the OAuth app (jira_client/quota).
 quota_points_spent = Counter(
     f"{PREFIX}_quota_points_spent", "Points of the app's hourly Jira quota spent by this app's calls (estimated per answer).",
@@ -86,12 +89,12 @@ read_cache = Counter(
 )
 
 # The label values each free-form label accepts; anything else is counted as "other".
-REFRESH_OUTCOMES = frozenset({"success", "failure", "invalid_grant", "reused", "waited", "revoked"})
+REFRESH_OUTCOMES = frozenset({"success", "failure", "invalid_grant", "reused", "waited", "revoked", "retried"})
 AUTH_FAILURE_REASONS = frozenset({
     "access_denied", "state_mismatch", "code_exchange", "invalid_grant", "no_sites", "refresh_failed",
     "jira_401", "setup_denied", "session_expired",
 })
-SETUP_ACTIONS = frozenset({"view", "sign_in", "denied", "sign_out"})
+SETUP_ACTIONS = frozenset({"view", "sign_in", "denied", "sign_out", "throttled", "locked"})
 RATE_LIMIT_REASONS = frozenset({
     "jira-burst-based", "jira-quota-based", "jira-cost-based", "jira-per-issue-on-write",
     "jira-quota-tenant-based", "jira-quota-global-based", "unknown",

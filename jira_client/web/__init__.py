@@ -29,5 +29,6 @@ def register_blueprints(app: Flask) -> None:
     init_templating(app)
     once.init_app(app)
     personal.init_app(app)
+    admin.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -17,8 +17,9 @@ def get_jira() -> JiraClient:
     """Return this request's JiraClient, built on first use and kept on ``g``."""
     if "jira" not in g:
         base_url, auth = current_strategy().jira_connection()
+        state = app_state()
         options = governed(client_options(base_url), base_url)  # cache, fair shares, points (jira_client/quota)
-        g.jira = JiraClient(get_transport(), base_url, auth, **app_state().client_options, **options)
+        g.jira = JiraClient(get_transport(state.settings.network), base_url, auth, **state.client_options, **options)
     return g.jira
 
 

@@ -21,4 +21,6 @@ documents      ADF builders (doc, para, text, item, link, marks, adf)
 stubs          small Jira replies for stubbed-HTTP tests (API, ISSUE, issues_page, EMPTY_PROJECTS)
 boards         card_html, move_form, column_keys, flashes: a board card's move form, a column's cards, flashed messages
 work           count_calls and peak_bytes: bounds on work instead of wall-clock time (speed lives in bench/)
+network        a company network on loopback: ConnectProxy, TlsFront (a CA of the test's own), make_certificates;
+               fixtures fake_dns, connect_proxy, tls_sandbox
 """
