@@ -63,6 +63,7 @@ admin_setup = Counter(
     f"{PREFIX}_admin_setup",
     "Uses of the admin /setup page, by action (throttled: a guess refused unchecked; locked: a lockout began).",
     ["action"],
+)
 # The hourly points quota of the OAuth app (jira_client/quota).
 quota_points_spent = Counter(
     f"{PREFIX}_quota_points_spent", "Points of the app's hourly Jira quota spent by this app's calls (estimated per answer).",
