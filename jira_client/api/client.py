@@ -224,10 +224,10 @@ class JiraClient:
         found = field_values.details(_fields_of(payload), named.get("names") or {}, named.get("schema") or {})
         return replace(issue, details=found)
 
-    def list_comments(self, key: str, start_at: int = 0, max_results: int = 50) -> Page[Comment]:
-        """Return one page of an issue's comments, oldest first."""
+    def list_comments(self, key: str, start_at: int = 0, max_results: int = 50, newest_first: bool = False) -> Page[Comment]:
+        """Return one page of an issue's comments, oldest first (or newest first)."""
         path = f"issue/{keys.segment(keys.issue_key(key))}/comment"
-        params = {"startAt": start_at, "maxResults": max_results, "orderBy": "created"}
+        params = {"startAt": start_at, "maxResults": max_results, "orderBy": "-created" if newest_first else "created"}
         return offset_page(self._request("GET", path, params=params), "comments", Comment.from_api)
 
     def add_comment(self, key: str, body: dict) -> Comment:

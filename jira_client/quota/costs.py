@@ -23,8 +23,9 @@ USER_POINTS, OBJECT_POINTS = 2, 1
 LIST_KEYS = ("issues", "values", "comments", "transitions", "issueTypes", "fields", "worklogs", "attachments")
 EXPENSIVE_ROWS = 20
 DEFAULT_ROWS = 50  # what Jira sends when a listing does not say maxResults
-# Listings (paths under /rest/api/3) whose page size makes them cheap or expensive.
-LISTINGS = re.compile(r"^(search/jql|project/search|user/(assignable/)?search|issue/[^/]+/comment)$")
+# Listings (paths under /rest/api/3) whose page size makes them cheap or expensive. An issue's own
+# comment pages are not among them: they are part of reading the issue, which is never slowed.
+LISTINGS = re.compile(r"^(search/jql|project/search|user/(assignable/)?search)$")
 
 
 def points(call: Call, payload: Any) -> int:

@@ -30,5 +30,5 @@ def test_projects_issue_and_comment(sandbox, serve, page, tmp_path):
     page.get_by_role("button", name="Add comment").click()
     page.wait_for_url(f"{url}/issues/{key}?comments=last#comment-*")
     assert page.get_by_text("Your comment was added.").is_visible()
-    assert page.locator(".comment").last.inner_text().endswith("Checked in the browser: works")
-    assert page.locator(".comment").last.locator("em").inner_text() == "works"
+    assert page.locator(".comment").first.inner_text().endswith("Checked in the browser: works")
+    assert page.locator(".comment").first.locator("em").inner_text() == "works"

@@ -35,7 +35,7 @@ def test_a_write_costs_only_the_base_point():
     ("search/jql", None, {"jql": "x", "maxResults": 20}, False),
     ("search/jql", None, {"jql": "x"}, True),  # Jira's default page is 50
     ("project/search", {"maxResults": 50}, None, True),
-    ("issue/ACME-1/comment", {"startAt": 50, "maxResults": 50}, None, True),
+    ("issue/ACME-1/comment", {"startAt": 50, "maxResults": 50}, None, False),  # part of reading the issue
     ("user/assignable/search", {"query": "al", "maxResults": 10}, None, False),
     ("issue/ACME-1", {"fields": "summary"}, None, False),
     ("issue/createmeta/ACME/issuetypes", {"maxResults": 200}, None, False),  # a write's form is never held back
