@@ -33,13 +33,15 @@ from jira_client.api.adf.text import plain_text, to_text
 
 _ESCAPE_ALWAYS = re.compile(r"[*`\[\]]|\\(?=[!-/:-@\[-`{-~]|$)|<(?=[A-Za-z/!?])|~(?=~)|(?<=~)~"
                             r"|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|&(?=#?[A-Za-z0-9]+;)")
+_MAY_ESCAPE = re.compile(r"[*`\[\]\\<~_&]")  # every match of _ESCAPE_ALWAYS is one of these
 _LINE_START = re.compile(r"^([#>+=\-])|^(\d{1,9})([.)])")
 _MD_DELIMS = {"strong": "**", "em": "*", "strike": "~~"}
 
 
 def _md_escape(text: str, line_start: bool, in_table: bool) -> str:
     """Return text with Markdown syntax characters backslash-escaped."""
-    text = _ESCAPE_ALWAYS.sub(lambda m: "\\" + m.group(0), text)
+    if _MAY_ESCAPE.search(text) is not None:  # most text has none: a quick scan saves the full one
+        text = _ESCAPE_ALWAYS.sub(lambda m: "\\" + m.group(0), text)
     if in_table:
         text = text.replace("|", "\\|")
     return _LINE_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), text) if line_start else text
@@ -143,17 +145,18 @@ class _Markdown:
         items: list[tuple[frozenset[Any], str]] = []
         line_start = True
         for raw in nodes:
-            node = node_of(raw)
+            node = raw if raw.__class__ is dict else node_of(raw)
             if node is None:
                 continue
             kind = node.get("type")
-            if kind == "hardBreak" and not children_of(node):
+            parent = "content" in node and bool(children_of(node))
+            if kind == "hardBreak" and not parent:
                 items.append((frozenset(), "\n"))
                 line_start = True
                 continue
-            if kind == "mention" and not children_of(node) and not marks_of(node):
+            if kind == "mention" and not parent and not marks_of(node):
                 items.append((frozenset(), self.mention(node, in_table)))
-            elif kind != "text" or children_of(node):
+            elif kind != "text" or parent:
                 items.append((frozenset(), _md_escape(self.lossy(to_text(node)), line_start, in_table)))
             else:
                 items.append(self.leaf(node, line_start, in_table))
@@ -164,15 +167,18 @@ class _Markdown:
         """Return a text node's Markdown marks and its escaped text (or code span)."""
         text = str_of(node.get("text"))
         keys = set()
-        for mark in marks_of(node):
+        code = False
+        for mark in marks_of(node) if "marks" in node else ():
             kind = mark.get("type")
             if kind in _MD_DELIMS:
                 keys.add(kind)
-            elif kind == "link" and safe_url(attrs_of(mark).get("href")):
-                keys.add(("link", safe_url(attrs_of(mark).get("href")), str_of(attrs_of(mark).get("title"))))
-            elif kind != "code":
+            elif kind == "link" and (href := safe_url(attrs_of(mark).get("href"))):
+                keys.add(("link", href, str_of(attrs_of(mark).get("title"))))
+            elif kind == "code":
+                code = True
+            else:
                 self.lossy()
-        if any(m.get("type") == "code" for m in marks_of(node)):
+        if code:
             return frozenset(keys), _code_span(text.replace("|", "\\|") if in_table else text)
         return frozenset(keys), _md_escape(text, line_start, in_table)
 

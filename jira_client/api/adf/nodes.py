@@ -1,7 +1,8 @@
 """What every ADF conversion shares: the limits, the node type, and tolerant accessors.
 
 Everything that arrives from Jira is untrusted and may be malformed (`content` a string, `attrs`
-a list, a node a bare number). The converters read nodes only through these accessors, so bad
+a list, a node a bare number). The converters read nodes through these accessors (their hot
+loops check for the common case, a dict node with a list `content`, before calling one), so bad
 input degrades to "nothing there" instead of raising, and the rules that more than one
 conversion applies (which link schemes are allowed, what an account id looks like, what text a
 leaf node shows) are written once. Internal to the `adf` package; import the package instead.

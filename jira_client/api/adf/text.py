@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from jira_client.api.adf.nodes import MAX_OUTPUT, children_of, label, node_of
+from jira_client.api.adf.nodes import MAX_OUTPUT, children_of, label, node_of, str_of
 
 _BLOCK_TYPES = frozenset({
     "paragraph", "heading", "bulletList", "orderedList", "listItem", "codeBlock", "blockquote",
@@ -28,25 +28,34 @@ def plain_text(root: object, limit: int) -> str:
     stack: list[object] = [root]
     while stack and size < limit:
         item = stack.pop()
-        if isinstance(item, list):
+        if item.__class__ is dict:
+            node = item
+        elif isinstance(item, list):
             stack.extend(reversed(item))
             continue
-        if isinstance(item, _Separator):
+        elif item.__class__ is _Separator:
             parts.append(item.text)
             continue
-        node = node_of(item)
-        if node is None:
-            continue
-        text = label(node)
+        else:
+            node = node_of(item)
+            if node is None:
+                continue
+        kind = node.get("type")
+        if kind == "text":  # about half of all nodes: label() without the lookups
+            text = node.get("text")
+            if text.__class__ is not str:
+                text = str_of(text)
+        else:
+            text = label(node)
         if text:
             parts.append(text)
             size += len(text)
-        kind = node.get("type")
         if kind in _BLOCK_TYPES:
             stack.append(_NEWLINE)
         elif kind in _CELL_TYPES:
             stack.append(_SPACE)
-        stack.extend(reversed(children_of(node)))
+        if "content" in node:
+            stack.extend(reversed(children_of(node)))
     return "".join(parts)[:limit]
 
 
