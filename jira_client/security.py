@@ -11,6 +11,9 @@
 - Lifetimes. ``auth_time`` and ``last_seen`` (int epoch seconds) are kept in the session; past
   ``SESSION_IDLE_MINUTES`` of inactivity or ``SESSION_MAX_HOURS`` in all it is cleared on the
   server. The store's expiry (``PERMANENT_SESSION_LIFETIME``) equals the idle limit.
+  A session is written back only when it changed: ``last_seen`` is renewed once it is
+  ``LAST_SEEN_EVERY`` seconds old, not on every request (a file-store write costs milliseconds:
+  the idle limit may end a session up to a minute early, never late).
 - Headers. Every response gets a CSP without inline script, framing refused, nosniff,
   ``Referrer-Policy: same-origin`` (Flask-WTF's https Referer check needs it), a
   Permissions-Policy, and ``Cache-Control: no-store`` on everything but static files.
@@ -32,6 +35,7 @@ from jira_client.state import current_strategy
 HTTPS_COOKIE_NAME = "__Host-session"
 HSTS = "max-age=31536000; includeSubDomains"
 PLAIN_HTTP_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})  # probes from inside the host
+LAST_SEEN_EVERY = 60  # seconds between two renewals of a session's last_seen (each one is a store write)
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=()"
@@ -51,6 +55,7 @@ def init_security(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_PATH="/",
         SESSION_COOKIE_DOMAIN=None,
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
+        SESSION_REFRESH_EACH_REQUEST=False,  # written when changed; _stamp_session renews last_seen
         MAX_CONTENT_LENGTH=settings.max_content_length,
     )
     if settings.force_https:
@@ -137,11 +142,16 @@ def _session_limits(idle_seconds: int, max_seconds: int) -> Callable[[], None]:
 
 
 def _stamp_session(response: Response) -> Response:
-    """Record when a session began and when it was last used (ints: they survive msgspec)."""
+    """Record when a session began and when it was last used (ints: they survive msgspec).
+
+    ``last_seen`` is renewed once it is LAST_SEEN_EVERY seconds old, so a page that changes
+    nothing in the session does not write it back (nor re-send its cookie).
+    """
     if session:
         now = _now()
         session.setdefault("auth_time", now)
-        session["last_seen"] = now
+        if now - int(session.get("last_seen", 0)) >= LAST_SEEN_EVERY:
+            session["last_seen"] = now
     return response
 
 
