@@ -36,21 +36,41 @@ class ServedApp:
         children = Path(f"/proc/{self.master_pid}/task/{self.master_pid}/children").read_text().split()
         return [int(pid) for pid in children]
 
+    def worker_cpu_seconds(self) -> float:
+        """Return the CPU time (user + system, all threads) the workers have used so far."""
+        return sum(_cpu_seconds(pid) for pid in self.worker_pids())
+
+    def worker_rss_bytes(self) -> list[int]:
+        """Return each worker's resident set size, in bytes."""
+        return [_rss_bytes(pid) for pid in self.worker_pids()]
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def _rss_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
 
 @contextlib.contextmanager
-def served_app(jira_url: str, **settings: str):
-    """Run the app under gunicorn against ``jira_url``; yield a ServedApp; stop it afterwards."""
+def served_app(jira_url: str, root: Path = ROOT, **settings: str):
+    """Run the app in ``root`` under gunicorn against ``jira_url``; yield a ServedApp; stop it afterwards."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="bench-app-") as instance:
         env = {
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}/usr/bin:/bin", "HOME": os.environ.get("HOME", "/tmp"),
-            "LANG": "C.UTF-8", "PYTHONPATH": str(ROOT), "PORT": str(port), "WEB_CONCURRENCY": "1",
+            "LANG": "C.UTF-8", "PYTHONPATH": str(root), "PORT": str(port), "WEB_CONCURRENCY": "1",
             "APP_MODE": "single_user", "SECRET_KEY": SECRET, "JIRA_BASE_URL": jira_url, "JIRA_EMAIL": EMAIL,
             "JIRA_API_TOKEN": TOKEN, "INSTANCE_PATH": instance, "LOG_LEVEL": "INFO", **settings,
         }
         args = [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "web_app:create_app()"]
         with open(Path(instance) / "gunicorn.log", "wb") as log:
-            process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            process = subprocess.Popen(args, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(process, url, Path(instance) / "gunicorn.log")

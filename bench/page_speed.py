@@ -8,6 +8,8 @@ is the page fetched through gunicorn by a client that keeps its session cookie a
 compression as browsers do (the body is read as sent, not decompressed). Samples of the two
 alternate, so a burst of load on the shared machine hits both. "own cost" is the difference of
 the medians: what the app adds on top of Jira (decoding, models, templates, sessions, logs).
+"worker CPU" is the CPU time the gunicorn worker used per view (user + system, all threads, from
+/proc): the same cost seen without the waits a busy machine adds to wall-clock time.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Callable
 import requests
 
 from bench import Table
-from bench._served import EMAIL, TOKEN, served_app
+from bench._served import EMAIL, TOKEN, ServedApp, served_app
 from bench.stub_jira import running_stub
 from jira_client.api.models import ISSUE_FIELDS, LIST_FIELDS
 from jira_client.web.lists import project_jql
@@ -60,10 +62,11 @@ def run() -> list[Table]:
     rows, sizes = [], []
     for latency, views in RUNS:
         with running_stub(latency) as jira_url, served_app(jira_url) as app:
-            rows += [(page.label, latency, *cells) for page, cells in _measure(jira_url, app.url, views).items()]
+            rows += [(page.label, latency, *cells) for page, cells in _measure(jira_url, app, views).items()]
             if not sizes:
                 sizes = _transfer_sizes(app.url)
-    columns = ("page", "Jira latency", "upstream median", "page median", "own cost", "target", "page p90", "status")
+    columns = ("page", "Jira latency", "upstream median", "page median", "own cost", "target", "worker CPU",
+               "page p90", "status")
     title = (f"page time minus its Jira call, ms (gunicorn, 1 gthread worker, single_user, stub Jira with recorded "
              f"bodies; views per page: {', '.join(f'{v} at {l} ms' for l, v in RUNS)})")
     size_table = Table("the issue page's bytes on the wire (/issues/KAN-2, 50 comments)",
@@ -71,36 +74,39 @@ def run() -> list[Table]:
     return [Table(title, columns, rows, labels=1), size_table]
 
 
-def _measure(jira_url: str, app_url: str, views: int) -> dict[Page, tuple]:
-    """Return, per page: upstream and page medians, own cost, target, page p90 and the page's status."""
+def _measure(jira_url: str, app: ServedApp, views: int) -> dict[Page, tuple]:
+    """Return, per page: upstream and page medians, own cost, target, worker CPU, page p90 and status."""
     jira, browser = requests.Session(), requests.Session()
     jira.auth = (EMAIL, TOKEN)
     browser.headers.update(BROWSER)
     upstream: dict[Page, list[float]] = {page: [] for page in PAGES}
     pages: dict[Page, list[float]] = {page: [] for page in PAGES}
+    cpu: dict[Page, float] = {page: 0.0 for page in PAGES}
     statuses: dict[Page, int] = {}
     for round_number in range(WARM_UP + views):
+        measured = round_number >= WARM_UP
         for page in PAGES:
             if page.upstream is not None:
                 started = time.perf_counter()
                 page.upstream(jira, jira_url).content
-                elapsed = time.perf_counter() - started
-                if round_number >= WARM_UP:
-                    upstream[page].append(elapsed)
+                if measured:
+                    upstream[page].append(time.perf_counter() - started)
+            cpu_before = app.worker_cpu_seconds()
             started = time.perf_counter()
-            response = browser.get(app_url + page.path, stream=True, timeout=30)
+            response = browser.get(app.url + page.path, stream=True, timeout=30)
             response.raw.read(decode_content=False)
             elapsed = time.perf_counter() - started
             statuses[page] = response.status_code
-            if round_number >= WARM_UP:
+            if measured:
                 pages[page].append(elapsed)
+                cpu[page] += app.worker_cpu_seconds() - cpu_before
     result = {}
     for page in PAGES:
         up = _median_ms(upstream[page]) if upstream[page] else 0.0
         own = _median_ms(pages[page])
         p90 = sorted(pages[page])[int(len(pages[page]) * 0.9)] * 1000
         target = f"<= {page.target_ms:g}" if page.target_ms is not None else "-"
-        result[page] = (up, own, own - up, target, p90, statuses[page])
+        result[page] = (up, own, own - up, target, cpu[page] / views * 1000, p90, statuses[page])
     return result
 
 
