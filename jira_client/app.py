@@ -17,12 +17,14 @@ from flask_wtf import CSRFProtect
 
 from jira_client.api.client import DEFAULT_TIMEOUT, RetryPolicy
 from jira_client.auth import STRATEGIES
+from jira_client.compression import init_compression
 from jira_client.observability import init_observability
 from jira_client.security import init_security
 from jira_client.sessions import init_sessions
 from jira_client.settings import Settings
 from jira_client.state import AppState, init_state
 from jira_client.web import register_blueprints
+from jira_client.web.assets import init_assets
 from jira_client.web.errors import register_error_pages
 
 LOCAL_SERVER = "_LOCAL_SERVER"  # set by ``python web_app.py``: development, not production
@@ -60,6 +62,8 @@ def create_app(overrides: Mapping[str, object] | None = None) -> Flask:
     strategy.init_app(app)
     register_blueprints(app)
     register_error_pages(app)
+    init_assets(app)
+    init_compression(app)
 
     @app.context_processor
     def page_globals():
