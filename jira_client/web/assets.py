@@ -43,21 +43,26 @@ class ContentHashes:
 
     def __init__(self, folder: str) -> None:
         self.folder = os.path.realpath(folder)
-        self._known: dict[str, tuple[int, int, str]] = {}
+        self._known: dict[str, tuple[str, int, int, str]] = {}  # name: (path, mtime, size, hash)
 
     def of(self, filename: str) -> str:
         """Return the hash of ``filename`` in the static folder, or "" when it is not a file there."""
-        path = os.path.realpath(os.path.join(self.folder, filename))
-        if not path.startswith(self.folder + os.sep):
-            return ""  # outside the static folder: Flask refuses to serve it anyway
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return ""
         known = self._known.get(filename)
-        if known and known[:2] == (stat.st_mtime_ns, stat.st_size):
-            return known[2]
+        try:
+            stat = os.stat(known[0] if known else self._inside(filename))
+        except (OSError, ValueError):
+            return ""
+        if known and known[1:3] == (stat.st_mtime_ns, stat.st_size):
+            return known[3]
+        path = self._inside(filename)
         with open(path, "rb") as handle:
             digest = hashlib.sha256(handle.read()).hexdigest()[:HASH_CHARS]
-        self._known[filename] = (stat.st_mtime_ns, stat.st_size, digest)
+        self._known[filename] = (path, stat.st_mtime_ns, stat.st_size, digest)
         return digest
+
+    def _inside(self, filename: str) -> str:
+        """Return the real path of ``filename``; ValueError when it is outside the static folder."""
+        path = os.path.realpath(os.path.join(self.folder, filename))
+        if not path.startswith(self.folder + os.sep):
+            raise ValueError(filename)  # Flask refuses to serve it anyway
+        return path
