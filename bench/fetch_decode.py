@@ -3,8 +3,8 @@
 Both fetch search pages of 50 recorded issues (``fields`` = the list page's) from the stub Jira
 (``bench/stub_jira.py``, no latency, a process of its own) over one keep-alive connection: the
 floor with ``requests.Session.post`` and ``json.loads``, the app with ``JiraClient.search_issues``
-(its shared transport, time budget and models; one client per 20 pages, as a page view builds
-one). The two alternate page by page, so load on the machine falls on both. Each is timed per
+(its shared transport, time budget, call observer (metrics) and models; one client per 20
+pages, as a page view builds one). The two alternate page by page, so load on the machine falls on both. Each is timed per
 page in wall-clock time and in this thread's CPU time (the stub's work is in its own process, so
 CPU time is what the client side costs, free of the waits a busy machine adds); the table gives
 per-1,000-issue medians (20 pages) and their ratio to the floor (target: <= 1.0x).
@@ -25,6 +25,7 @@ from bench.stub_jira import running_stub
 from jira_client.api.client import JiraClient
 from jira_client.api.models import LIST_FIELDS
 from jira_client.api.transport import create_transport
+from jira_client.observability.jira_calls import JiraCallObserver
 
 SAMPLES = 600  # pages of 50 issues, for each of the two
 PER_THOUSAND = 20  # pages in 1,000 issues
@@ -68,12 +69,16 @@ def _floor(jira_url: str):
 def _app(jira_url: str):
     transport = create_transport()
     clients = itertools.cycle([None] * (PER_THOUSAND - 1) + ["new"])
-    client = JiraClient(transport, jira_url, (EMAIL, TOKEN))
+
+    def new_client() -> JiraClient:  # as get_jira() builds one for a page view
+        return JiraClient(transport, jira_url, (EMAIL, TOKEN), observer=JiraCallObserver(None, None, jira_url))
+
+    client = new_client()
 
     def fetch() -> int:
         nonlocal client
         if next(clients):
-            client = JiraClient(transport, jira_url, (EMAIL, TOKEN))  # a page view's client
+            client = new_client()
         return len(client.search_issues(JQL, None, 50).items)
 
     return fetch
