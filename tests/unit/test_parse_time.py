@@ -1,4 +1,5 @@
-"""Jira timestamps: the quick reading of Jira's usual shape gives what the strptime formats give."""
+"""Jira timestamps: the quick reading of Jira's usual shape gives what the strptime formats give, and
+the hand-made date on pages is what strftime writes."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jira_client.api.models import _parse_time_formats, parse_time
+from jira_client.web.templating import when
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -48,3 +50,8 @@ def test_the_quick_reading_agrees_with_strptime(parts):
 
     assert quick == formats
     assert quick is None or (quick.tzinfo == formats.tzinfo and repr(quick) == repr(formats))
+
+
+@given(st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31), timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=11))])))
+def test_dates_on_pages_read_as_strftime_writes_them(moment):
+    assert when(moment) == moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
