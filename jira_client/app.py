@@ -18,6 +18,7 @@ from flask_wtf import CSRFProtect
 from jira_client import anonymous_forms
 from jira_client.api.client import DEFAULT_TIMEOUT, RetryPolicy
 from jira_client.auth import STRATEGIES
+from jira_client.compression import init_compression
 from jira_client.observability import init_observability
 from jira_client.quota.web import init_quota
 from jira_client.security import init_security
@@ -25,6 +26,7 @@ from jira_client.sessions import init_sessions
 from jira_client.settings import Settings
 from jira_client.state import AppState, init_state
 from jira_client.web import register_blueprints
+from jira_client.web.assets import init_assets
 from jira_client.web.errors import register_error_pages
 
 LOCAL_SERVER = "_LOCAL_SERVER"  # set by ``python web_app.py``: development, not production
@@ -64,6 +66,8 @@ def create_app(overrides: Mapping[str, object] | None = None) -> Flask:
     register_blueprints(app)
     anonymous_forms.init_app(app, csrf)  # after every view exists: the sign-in button and /setup gate
     register_error_pages(app)
+    init_assets(app)
+    init_compression(app)
 
     @app.context_processor
     def page_globals():

@@ -12,6 +12,9 @@
   ``SESSION_IDLE_MINUTES`` of inactivity or ``SESSION_MAX_HOURS`` in all it is cleared on the
   server. The store's expiry (``PERMANENT_SESSION_LIFETIME``) equals the idle limit, and a
   multi_user session's token record shares it (renewed together), so neither outlives the other.
+  A session is written back only when it changed: ``last_seen`` is renewed once it is
+  ``LAST_SEEN_EVERY`` seconds old, not on every request (a file-store write costs milliseconds:
+  the idle limit may end a session up to a minute early, never late).
 - Bodies. A body over ``MAX_CONTENT_LENGTH`` is refused with 413 before any view or CSRF check
   reads it, however it arrives: with a ``Content-Length``, or chunked (``BoundedBodies`` reads a
   chunked body whole, up to the limit, first; Werkzeug alone would stop at the limit and hand the
@@ -49,6 +52,7 @@ log = logging.getLogger(__name__)
 HTTPS_COOKIE_NAME = "__Host-session"
 HSTS = "max-age=31536000; includeSubDomains"
 PLAIN_HTTP_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})  # probes from inside the host
+LAST_SEEN_EVERY = 60  # seconds between two renewals of a session's last_seen (each one is a store write)
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=()"
@@ -68,6 +72,7 @@ def init_security(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_PATH="/",
         SESSION_COOKIE_DOMAIN=None,
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
+        SESSION_REFRESH_EACH_REQUEST=False,  # written when changed; _stamp_session renews last_seen
         MAX_CONTENT_LENGTH=settings.max_content_length,
     )
     app.wsgi_app = BoundedBodies(app.wsgi_app, settings.max_content_length)
@@ -240,11 +245,16 @@ def _session_limits(idle_seconds: int, max_seconds: int) -> Callable[[], None]:
 
 
 def _stamp_session(response: Response) -> Response:
-    """Record when a session began and when it was last used (ints: they survive msgspec)."""
+    """Record when a session began and when it was last used (ints: they survive msgspec).
+
+    ``last_seen`` is renewed once it is LAST_SEEN_EVERY seconds old, so a page that changes
+    nothing in the session does not write it back (nor re-send its cookie).
+    """
     if session:
         now = _now()
         session.setdefault("auth_time", now)
-        session["last_seen"] = now
+        if now - int(session.get("last_seen", 0)) >= LAST_SEEN_EVERY:
+            session["last_seen"] = now
     return response
 
 

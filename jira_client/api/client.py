@@ -492,6 +492,9 @@ def _gated(gate: CallGate, base_url: str, request: Callable[..., Any]) -> Callab
     return gated
 
 
+decode_json = json_body.loads  # msgspec first, json for what it refuses, any depth
+
+
 def _comment_path(key: str, comment_id: str) -> str:
     """Return the path of one comment, both parts validated."""
     return f"issue/{keys.segment(keys.issue_key(key))}/comment/{keys.numeric_id(comment_id)}"

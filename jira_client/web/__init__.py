@@ -10,7 +10,8 @@
 Beside them: ``jira`` (this request's JiraClient, ``login_required``), ``viewer`` (who is here),
 ``errors`` (every failure as a page), ``lists`` (JQL and paging), ``people`` (@mention search),
 ``converters`` (checked path parts), ``templating`` (filters), ``personal`` (per-person recent views
-and columns) and ``forms/`` (the form machinery).
+and columns), ``links`` (issue and project links at list speed), ``assets`` (static URLs by content
+hash) and ``forms/`` (the form machinery).
 """
 
 from flask import Flask
@@ -18,6 +19,7 @@ from flask import Flask
 from jira_client.web import admin, boards, filters, health, home, issues, personal, projects, search
 from jira_client.web.converters import CONVERTERS
 from jira_client.web.forms import once
+from jira_client.web.links import init_links
 from jira_client.web.templating import init_templating
 
 BLUEPRINTS = (home.bp, projects.bp, issues.bp, search.bp, filters.bp, boards.bp, admin.bp, health.bp)
@@ -27,6 +29,7 @@ def register_blueprints(app: Flask) -> None:
     """Add the URL converters, template filters and every blueprint to ``app``."""
     app.url_map.converters.update(CONVERTERS)
     init_templating(app)
+    init_links(app)
     once.init_app(app)
     personal.init_app(app)
     admin.init_app(app)

@@ -81,14 +81,16 @@ class PageTokens:
         """
         if next_token is None or page + 1 >= MAX_PAGES:
             return False
-        listings = dict(self._all())
+        stored = self._all()
+        listings = dict(stored)
         tokens = list(listings.pop(self.id, []))
         tokens += [""] * (page + 1 - len(tokens))
         tokens[page] = next_token
         listings[self.id] = tokens  # most recently used last
         while len(listings) > MAX_LISTINGS:
             listings.pop(next(iter(listings)))
-        session["page_tokens"] = listings
+        if list(listings.items()) != list(stored.items()):  # a page viewed again writes no session
+            session["page_tokens"] = listings
         return True
 
 
