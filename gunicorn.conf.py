@@ -28,6 +28,9 @@ timeout = 25
 graceful_timeout = 20
 keepalive = 5
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# The worker's heartbeat touches a file on every loop turn (several per request): on a disk-backed
+# /tmp that is a journaled metadata write, in /dev/shm it is memory (gunicorn's own advice).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'

@@ -1,12 +1,22 @@
-"""ADF rendering speed: a 1 MB document to HTML (target: 50 ms median), and Markdown to ADF.
+"""ADF conversion speed: 1 MB documents to HTML (target: 50 ms median), and Markdown to ADF (20 ms).
 
-The 1 MB document is made of the sandbox's seeded descriptions and comments, which use the
-node types Jira documents carry (headings, lists, tables, panels, code, mentions, status...),
-repeated until the JSON reaches 1 MB. Markdown input is a 32,000-character comment, Jira's limit.
+Two 1 MB documents, each the content of smaller documents repeated until the JSON reaches 1 MB:
+
+- "seeded": the sandbox's descriptions and comments, which use the node types Jira documents carry
+  (headings, lists, tables, panels, code, mentions, status...);
+- "real": the real ADF documents in ``jira-fixtures/adf`` (Atlassian's and other projects' test
+  documents: every node and mark, long tables, media, extensions), read from ``../shared`` like the
+  tests read them; the rows say "skipped" when that folder is absent.
+
+Markdown input is a 32,000-character comment (Jira's limit). "500 comments" renders the sandbox's
+seeded comments one ``to_html`` call each, as an issue page showing 500 comments would; the real
+documents average about 3 KB of JSON, over ten times a typical comment, so their row is the
+heavy case.
 """
 
 import json
 import time
+from pathlib import Path
 
 from bench import TIMING_COLUMNS, Table, timing_row
 from jira_client.api.adf import from_markdown, to_html, to_markdown, to_text
@@ -14,27 +24,50 @@ from sandbox.world import World
 
 N = 30
 TARGET_BYTES = 1_000_000
+COMMENTS = 500
+FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "jira-fixtures" / "adf"
 
 
 def run() -> list[Table]:
     """Return one table: each conversion timed N times after one warm-up."""
-    doc = _megabyte_document()
-    size = len(json.dumps(doc))
+    world = World()
+    seeded = [i["fields"]["description"] for key in ("ACME", "OPS") for i in world.project_issues(key)]
+    seeded += [c["body"] for i in world.project_issues("ACME")[:20] for c in world.comments(i["id"])]
+    comments = [c["body"] for key in ("ACME", "OPS") for i in world.project_issues(key) for c in world.comments(i["id"])]
+    rows = _document_rows("seeded", seeded)
+    real = _fixture_documents()
+    rows += _document_rows("real", real) if real else [_skipped(f"real documents: no folder at {FIXTURES}")]
     markdown = _markdown_comment()
-    rows = [
-        (f"to_html, {size / 1e6:.2f} MB ADF ({len(doc['content'])} blocks)", *_timed(lambda: to_html(doc))),
-        ("to_text, same document", *_timed(lambda: to_text(doc))),
-        ("to_markdown, same document", *_timed(lambda: to_markdown(doc))),
-        (f"from_markdown, {len(markdown):,} characters", *_timed(lambda: from_markdown(markdown))),
-    ]
+    rows.append((f"from_markdown, {len(markdown):,} characters", *_timed(lambda: from_markdown(markdown))))
+    rows.append(_many_rows(f"to_html, {COMMENTS} seeded comments, one call each", comments))
+    rows.append(_many_rows(f"to_html, {COMMENTS} real documents, one call each", real) if real
+                else _skipped(f"{COMMENTS} real documents: no folder at {FIXTURES}"))
     return [Table(f"ADF conversions in ms (N={N} each after one warm-up)", ("conversion", *TIMING_COLUMNS), rows)]
 
 
-def _megabyte_document() -> dict:
-    """Return one ADF document of about TARGET_BYTES, from the sandbox's seeded documents."""
-    world = World()
-    sources = [i["fields"]["description"] for key in ("ACME", "OPS") for i in world.project_issues(key)]
-    sources += [c["body"] for i in world.project_issues("ACME")[:20] for c in world.comments(i["id"])]
+def _document_rows(name: str, sources: list[dict]) -> list[tuple]:
+    """Return the to_html, to_text and to_markdown rows for a 1 MB document built from ``sources``."""
+    doc = _megabyte_document(sources)
+    size = len(json.dumps(doc))
+    return [
+        (f"to_html, {size / 1e6:.2f} MB {name} ADF ({len(doc['content'])} blocks)", *_timed(lambda: to_html(doc))),
+        (f"to_text, same {name} document", *_timed(lambda: to_text(doc))),
+        (f"to_markdown, same {name} document", *_timed(lambda: to_markdown(doc))),
+    ]
+
+
+def _many_rows(label: str, sources: list[dict]) -> tuple:
+    """Return the row for rendering COMMENTS documents, cycled from ``sources``, one call each."""
+    docs = [sources[n % len(sources)] for n in range(COMMENTS)]
+    return (label, *_timed(lambda: [to_html(doc) for doc in docs]))
+
+
+def _skipped(what: str) -> tuple:
+    return (f"skipped, {what}", *["-"] * len(TIMING_COLUMNS))
+
+
+def _megabyte_document(sources: list[dict]) -> dict:
+    """Return one ADF document of about TARGET_BYTES: the blocks of ``sources``, cycled."""
     content, size, n = [], 0, 0
     while size < TARGET_BYTES:
         block = sources[n % len(sources)] or {"content": []}
@@ -42,6 +75,14 @@ def _megabyte_document() -> dict:
         size += len(json.dumps(block.get("content", [])))
         n += 1
     return {"type": "doc", "version": 1, "content": content}
+
+
+def _fixture_documents() -> list[dict]:
+    """Return the real ADF documents under FIXTURES (not the schema), or [] when it is absent."""
+    if not FIXTURES.is_dir():
+        return []
+    paths = sorted(p for p in FIXTURES.rglob("*.json") if p.parent.name != "schema")
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]
 
 
 def _markdown_comment() -> str:

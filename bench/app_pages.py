@@ -25,6 +25,9 @@ PAGES = [
     ("/issues/<KEY> (50 comments shown)", "/issues/ACME-7"),
     ("/issues/<KEY>?comments=50", "/issues/ACME-7?comments=50"),
     ("/search?jql=", "/search?jql=project%3DACME%20AND%20statusCategory%20!%3D%20Done"),
+    ("/ (Your work)", "/"),
+    ("/filters", "/filters"),
+    ("/search?filter=<id>", "/search?filter=10001"),
 ]
 
 
@@ -35,6 +38,7 @@ def run() -> list[Table]:
             "TESTING": True, "SECRET_KEY": "bench", "SESSION_TYPE": "cachelib", "SESSION_CACHELIB": SimpleCache(),
             "JIRA_BASE_URL": sandbox.url, "JIRA_EMAIL": ADMIN["email"], "JIRA_API_TOKEN": ADMIN["api_token"],
             "INSTANCE_PATH": tempfile.mkdtemp(), "LOG_LEVEL": "WARNING",
+            "JIRA_CACHE_SECONDS": 0,  # every view asks Jira (bench/quota.py measures the per-person cache)
         })
         client = app.test_client()
         client.get("/projects/ACME")  # seeds the page-token stack and the cached count

@@ -1,4 +1,4 @@
-"""The app factory: settings -> sessions -> auth strategy -> blueprints -> error pages.
+"""The app factory: settings -> sessions (and the quota's ledger and cache) -> auth strategy -> blueprints -> error pages.
 
 ``create_app()`` reads the environment (and ``.env``); tests pass a mapping instead. It never
 starts the sandbox: ``python web_app.py`` and gunicorn's master (``gunicorn.conf.py``) do that
@@ -15,14 +15,18 @@ from dotenv import load_dotenv
 from flask import Flask
 from flask_wtf import CSRFProtect
 
+from jira_client import anonymous_forms
 from jira_client.api.client import DEFAULT_TIMEOUT, RetryPolicy
 from jira_client.auth import STRATEGIES
+from jira_client.compression import init_compression
 from jira_client.observability import init_observability
+from jira_client.quota.web import init_quota
 from jira_client.security import init_security
 from jira_client.sessions import init_sessions
 from jira_client.settings import Settings
 from jira_client.state import AppState, init_state
 from jira_client.web import register_blueprints
+from jira_client.web.assets import init_assets
 from jira_client.web.errors import register_error_pages
 
 LOCAL_SERVER = "_LOCAL_SERVER"  # set by ``python web_app.py``: development, not production
@@ -55,11 +59,15 @@ def create_app(overrides: Mapping[str, object] | None = None) -> Flask:
 
     init_observability(app, state)
     init_sessions(app, settings)
+    init_quota(app, state)
     init_security(app, settings)
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
     strategy.init_app(app)
     register_blueprints(app)
+    anonymous_forms.init_app(app, csrf)  # after every view exists: the sign-in button and /setup gate
     register_error_pages(app)
+    init_assets(app)
+    init_compression(app)
 
     @app.context_processor
     def page_globals():

@@ -8,11 +8,14 @@ start rather than on the first page view. Views never read the environment.
 from __future__ import annotations
 
 import ipaddress
+import os
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
 import click
+
+from jira_client.api.transport import Network
 
 MODES = ("single_user", "multi_user")
 # Boards and sprints (Jira Software) take granular scopes only: these are what jira_client/api/agile.py calls need.
@@ -23,6 +26,9 @@ DEFAULT_SCOPES = "read:jira-user read:jira-work write:jira-work offline_access "
 DEFAULT_AUTH_URL = "https://auth.atlassian.com"
 DEFAULT_API_URL = "https://api.atlassian.com"
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "dev", "secret", "replace-me", "please-change-me"}
+# Secrets that must be long random values: production refuses them with too little variety.
+RANDOM_SECRETS = ("SECRET_KEY", "ADMIN_TOKEN", "TOKEN_ENCRYPTION_KEY", "METRICS_TOKEN")
+MIN_DISTINCT_CHARACTERS = 6  # 24 random hex digits show fewer only about once in 10**8 draws
 
 @dataclass(frozen=True)
 class Variable:
@@ -86,10 +92,23 @@ VARIABLES: tuple[Variable, ...] = (
     _v("LOG_LEVEL", "the least severe log level written to stderr as JSON lines (DEBUG, INFO, WARNING, ERROR)"),
     _v("PROMETHEUS_MULTIPROC_DIR", "under several gunicorn workers, an empty folder where each worker keeps its metrics", ""),
     _v("JIRA_RETRY_BACKOFF", "seconds before the first retry of a failed read (doubling after; default 0.5)"),
+    _v("JIRA_POINTS_PER_HOUR", "the hourly points quota Atlassian gives your OAuth app, shared by everyone signed in "
+       "(default 65000); the app spreads it fairly", on_setup=True),
+    _v("JIRA_CACHE_SECONDS", "seconds a page's Jira data is reused for the same person (default 60; 0: always ask Jira)",
+       on_setup=True),
     _v("JIRA_SANDBOX", "1 starts the built-in sandbox and points the app at it, also under gunicorn (demos only)", "sandbox"),
     _v("SANDBOX_PORT", "the port of the built-in sandbox (default 5001; 0 picks a free one)"),
     _v("SANDBOX_URL", "set by the sandbox launcher: the sandbox the app talks to (shown as a banner)"),
     _v("INSTANCE_PATH", "the folder for session files, token records and locks (default ./instance)"),
+    _v("HTTPS_PROXY", "the proxy for https calls to Atlassian on a company network, e.g. http://proxy.corp:3128 "
+       "(credentials in the URL go to the proxy only; https_proxy is read too)", secret=True, on_setup=True),
+    _v("HTTP_PROXY", "the proxy for plain http calls (only a http:// Jira uses it; http_proxy is read too)", secret=True,
+       on_setup=True),
+    _v("NO_PROXY", "hosts, domain suffixes (.corp.example) or networks reached without the proxy, comma-separated; "
+       "* for all (no_proxy is read too; loopback is always direct)", on_setup=True),
+    _v("REQUESTS_CA_BUNDLE", "a PEM file (or folder) of the CAs to trust for calls to Atlassian instead of the "
+       "default ones, e.g. your company's TLS-inspecting proxy's CA", "ca_bundle", on_setup=True),
+    _v("SSL_CERT_FILE", "the CA bundle used when REQUESTS_CA_BUNDLE is not set", ""),
 )
 PURPOSE = {variable.name: variable.purpose for variable in VARIABLES}
 ATTRIBUTES = {variable.name: variable.attribute for variable in VARIABLES if variable.attribute}
@@ -146,9 +165,15 @@ class Settings:
     max_content_length: int = 1024 * 1024
     max_upload_mb: int = 100
     jira_retry_backoff: float = 0.5
+    jira_points_per_hour: int = 65000  # the OAuth app's hourly points quota at Atlassian (jira_client/quota)
+    jira_cache_seconds: int = 60  # how long one person's Jira reads are reused (jira_client/quota/cache.py)
     sandbox: bool = False  # JIRA_SANDBOX=1: the launcher starts the built-in sandbox
     sandbox_port: int = 5001
     instance_path: str = ""
+    https_proxy: str = _secret()  # may carry the proxy's password
+    http_proxy: str = _secret()
+    no_proxy: str = ""
+    ca_bundle: str = ""
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, str], *, production: bool = False) -> Settings:
@@ -188,12 +213,13 @@ class Settings:
             sandbox_port=_port(get("SANDBOX_PORT", "5001"), "SANDBOX_PORT", problems, allow_zero=True),
             instance_path=get("INSTANCE_PATH"),
             **serving,
+            **_network_settings(get, problems),
         )
         if settings.log_level not in LOG_LEVELS:
             problems.append(_problem("LOG_LEVEL", f"is {settings.log_level!r}; use one of {', '.join(LOG_LEVELS)}"))
         problems += settings._mode_problems()
         if production:
-            problems += _production_problems(settings, env)
+            problems += _production_problems(settings, env, already={p.split(" ", 1)[0] for p in problems})
         if problems:
             raise SettingsError(problems)
         return settings
@@ -227,6 +253,11 @@ class Settings:
     @property
     def uses_sandbox(self) -> bool:
         return bool(self.sandbox_url)
+
+    @property
+    def network(self) -> Network:
+        """Return how calls to Jira and Atlassian leave this machine (proxies, CA bundle)."""
+        return Network(self.https_proxy, self.http_proxy, self.no_proxy, self.ca_bundle)
 
 
 def _port(value: str, name: str, problems: list[str], *, allow_zero: bool = False) -> int:
@@ -293,13 +324,51 @@ def _serving_settings(get: Callable[..., str], problems: list[str]) -> dict:
         "forwarded_allow_ips": allowed,
         "redis_tls_verify": flag("REDIS_TLS_VERIFY", True),
         "max_content_length": number("MAX_CONTENT_LENGTH", 1024 * 1024, 1024, 100 * 1024 * 1024),
+        "jira_points_per_hour": number("JIRA_POINTS_PER_HOUR", 65000, 1, 10**9),
+        "jira_cache_seconds": number("JIRA_CACHE_SECONDS", 60, 0, 3600),
         "max_upload_mb": number("MAX_UPLOAD_MB", 100, 1, 10 * 1024),
     }
 
 
-def _production_problems(settings: Settings, env: Mapping[str, str]) -> list[str]:
-    """Return what production must not run with: plain-http callbacks, per-process sessions."""
-    problems = []
+def too_little_variety(value: str) -> bool:
+    """Return whether a secret is plainly not random: few distinct characters, one dominating, or a short repeat.
+
+    Catches ``'0' * 64``, an admin token of 24 identical characters, ``'ab' * 32`` and the like;
+    random values of the advised lengths pass (tests/production/test_production_settings.py).
+    """
+    if not value:
+        return False
+    if len(set(value)) < MIN_DISTINCT_CHARACTERS or max(value.count(ch) for ch in set(value)) * 2 > len(value):
+        return True
+    return any(value == value[:period] * (len(value) // period) + value[: len(value) % period]
+               for period in range(1, len(value) // 3 + 1))
+
+
+def _network_settings(get: Callable[..., str], problems: list[str]) -> dict:
+    """Return the proxy and CA settings (upper- or lower-case names, as curl and requests read them), noting bad ones."""
+    values = {}
+    for name, attribute in (("HTTPS_PROXY", "https_proxy"), ("HTTP_PROXY", "http_proxy"), ("NO_PROXY", "no_proxy")):
+        values[attribute] = get(name) or get(name.lower())
+    for name in ("HTTPS_PROXY", "HTTP_PROXY"):
+        proxy = urlsplit(values[name.lower()])
+        if values[name.lower()] and (proxy.scheme not in ("http", "https") or not proxy.hostname):
+            problems.append(_problem(name, "is not an http:// or https:// proxy URL with a host"))  # never echoed: a password
+    source = "REQUESTS_CA_BUNDLE" if get("REQUESTS_CA_BUNDLE") else "SSL_CERT_FILE"
+    values["ca_bundle"] = get(source)
+    if values["ca_bundle"] and not os.access(values["ca_bundle"], os.R_OK):
+        problems.append(_problem(source, f"is {values['ca_bundle']!r}, which is not a readable file or folder"))
+    return values
+
+
+def _production_problems(settings: Settings, env: Mapping[str, str], already: set[str] = frozenset()) -> list[str]:
+    """Return what production must not run with: plain-http callbacks, per-process sessions, guessable secrets."""
+    problems = [
+        _problem(name, "has too little variety (one character repeated, one that makes up most of it, or a short "
+                       "pattern); use a long random value, e.g. from `python -c \"import secrets; print(secrets.token_hex(32))\"`")
+        for name in RANDOM_SECRETS if name not in already and too_little_variety(settings.value_of(name))
+    ]
+    if settings.token_encryption_key and len(settings.token_encryption_key) < 32:
+        problems.append(_problem("TOKEN_ENCRYPTION_KEY", "is shorter than 32 characters; use a long random value"))
     redirect = urlsplit(settings.oauth_redirect_uri)
     if redirect.scheme == "http" and redirect.hostname not in ("localhost", "127.0.0.1", "::1"):
         problems.append(_problem("JIRA_OAUTH_REDIRECT_URI", "is plain http; use https (only localhost may use http)"))

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from jira_client.auth.base import AuthStrategy
     from jira_client.auth.tokens import TokenStore
     from jira_client.observability.ratelimits import RateLimitStore
+    from jira_client.quota.governor import Quota
     from jira_client.settings import Settings
 
 EXTENSION_KEY = "jira_client"
@@ -33,6 +34,10 @@ class AppState:
     once_store: Any = None  # where one-time form tokens are claimed (web.forms.once)
     viewer_accounts: dict[str, str] = field(default_factory=dict)  # credentials scope -> Jira account id
     probes: dict[str, Any] | None = None  # /readyz's cached probes, made on first use
+    personal_store: Any = None  # per-person recent views and list columns (web.personal)
+    jql_references: dict[str, Any] = field(default_factory=dict)  # credentials scope -> (expiry, JQL reference data)
+    quota: Quota | None = None  # the hourly points quota's ledger and the per-person read cache
+    setup_guesses: Any = None  # the count of wrong ADMIN_TOKEN guesses (web.guesses.GuessThrottle)
 
 
 def init_state(app: Flask, state: AppState) -> AppState:

@@ -4,7 +4,8 @@ The hooks (``install``):
 
 - before each request, the first live fault that matches its method and path may delay it, stall
   it, answer with an error status in Jira's body shape, or answer with broken JSON;
-- after each request, its (method, route template, status) is counted for ``GET /_sandbox/stats``.
+- after each request, its (method, route template, status) is counted for ``GET /_sandbox/stats``,
+  which also reports the rate limits' state (``quota``: points spent, by user, refusals by reason).
 
 Stats paths are Flask route templates written the OpenAPI way (``/rest/api/3/issue/{issueIdOrKey}``;
 gateway calls keep ``/ex/jira/{cloudId}``). A request that matched no route is counted under its
@@ -22,8 +23,9 @@ from dataclasses import asdict, dataclass
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 
-from sandbox import directory
+from sandbox import directory, quota
 from sandbox.attachments import MEDIA_STATS_KEY, STORE_KEY
+from sandbox.jira_http import QUOTA_KEY
 
 ADMIN_PREFIX = "/_sandbox"
 FAULTS_KEY = "sandbox_faults"
@@ -274,6 +276,10 @@ def _identity():
     return current_app.extensions["sandbox_identity"]
 
 
+def _quota() -> quota.Quota:
+    return current_app.extensions[QUOTA_KEY]
+
+
 def _json_object() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -292,7 +298,8 @@ def info():
     fields = ("name", "email", "api_token", "account_id", "sites", "projects", "admin")
     users = [{field: user[field] for field in fields} for user in directory.USERS]
     sites = [{"id": site["id"], "name": site["name"], "url": site["url"]} for site in directory.SITES]
-    return jsonify({"users": users, "sites": sites, "oauth": _identity().oauth_info()})
+    crowd = [{field: user[field] for field in fields} for user in directory.CROWD]
+    return jsonify({"users": users, "sites": sites, "oauth": _identity().oauth_info(), "crowd": crowd})
 
 
 @bp.get("/stats")
@@ -302,6 +309,7 @@ def stats():
         "requests": current_app.extensions[STATS_KEY].as_list(),
         "oauth": _identity().counters(),
         "connections": current_app.extensions[CONNECTIONS_KEY].value,
+        "quota": _quota().stats(),
         "media": current_app.extensions[MEDIA_STATS_KEY].as_dict(),  # the media origin (sandbox.media)
     })
 
@@ -356,16 +364,21 @@ def _act_on_identity(body: dict) -> dict:
 
 @bp.post("/config")
 def configure():
-    """Change the identity settings; return the effective configuration."""
-    return jsonify(_identity().configure(_json_object()))
+    """Change the identity and rate-limit settings; return the effective configuration."""
+    body = _json_object()
+    limits = _quota().configure({key: value for key, value in body.items() if quota.owns(key)})
+    return jsonify({**_identity().configure({key: value for key, value in body.items() if not quota.owns(key)}),
+                    **limits})
 
 
 @bp.post("/reset")
 def reset():
     """Restore the seed data and clear faults, grants and counters."""
     current_app.extensions["sandbox_world"].reset()
+    current_app.extensions["sandbox_filters"].reset()
     current_app.extensions[STORE_KEY].reset(current_app.extensions["sandbox_world"])
     _identity().reset()
+    _quota().reset()
     current_app.extensions[FAULTS_KEY].replace([])
     _reset_counters()
     return jsonify({"reset": True})
@@ -376,3 +389,4 @@ def _reset_counters() -> None:
     current_app.extensions[CONNECTIONS_KEY].reset()
     current_app.extensions[MEDIA_STATS_KEY].reset()
     _identity().reset_counters()
+    _quota().reset_counters()

@@ -76,9 +76,30 @@ OAUTH_CLIENT = {
 }
 
 
+# A crowd of generated people for load simulations (bench/crowd.py): they sign in like the others
+# (``login_hint=crowd07``) and browse ACME, OPS and WEB on acme, but no page or list offers them
+# (the consent page, assignable-user search and /_sandbox/info's "users" name only USERS above).
+CROWD_SIZE = 60
+CROWD = [
+    {
+        "name": f"crowd{n:02d}",
+        "display_name": f"Crowd Member {n:02d}",
+        "email": f"crowd{n:02d}@sandbox.test",
+        "api_token": f"sandbox-crowd{n:02d}-api-token",
+        "password": f"crowd{n:02d}",
+        "account_id": f"712020:00000000-0000-4000-8000-0000000c{n:04d}",
+        "sites": [SITE_IDS[0]],
+        "projects": ["ACME", "OPS", "WEB"],
+        "read_only": [],
+        "admin": False,
+    }
+    for n in range(1, CROWD_SIZE + 1)
+]
+
+
 def user_by(field: str, value: str) -> dict | None:
-    """Return the user whose ``field`` equals ``value`` (case-insensitive for e-mail), or None."""
-    for user in USERS:
+    """Return the user (or crowd member) whose ``field`` equals ``value`` (case-insensitive for e-mail), or None."""
+    for user in (*USERS, *CROWD):
         if field == "email" and user["email"].lower() == (value or "").lower():
             return user
         if user.get(field) == value:

@@ -89,10 +89,15 @@ def project_custom_fields(project_key: str) -> list[str]:
     return sorted(ids)
 
 
+SUBTASK_TYPE_ID = "10005"
+HIERARCHY = {EPIC_TYPE_ID: 1, SUBTASK_TYPE_ID: -1}  # every other type sits at level 0
+WRONG_PARENT = "Given parent work item does not belong to appropriate hierarchy."
+
+
 def is_required(project_key: str, issue_type_id: str, field_id: str) -> bool:
-    """Return whether a field must have a value on that project's issue type."""
+    """Return whether a field must have a value on that project's issue type (a subtask needs its parent)."""
     return field_id in ("summary", "issuetype", "project", "reporter") or field_id in REQUIRED.get(
-        (project_key, issue_type_id), [])
+        (project_key, issue_type_id), []) or (field_id == "parent" and issue_type_id == SUBTASK_TYPE_ID)
 
 
 def operations(field_id: str) -> list[str]:
@@ -186,6 +191,9 @@ def parse_values(world, project: dict, issue_type_id: str, fields: dict, update:
     for field_id in required_missing:
         errors.setdefault(field_id, "You must specify a summary of the issue." if field_id == "summary"
                           else f"{FIELD_NAMES[field_id]} is required.")
+    parent = world.issue(values["parent"]["id"]) if values.get("parent") else None
+    if parent is not None and HIERARCHY.get(parent["fields"]["issuetype"]["id"], 0) != HIERARCHY.get(issue_type_id, 0) + 1:
+        errors["parentId"] = WRONG_PARENT  # a subtask's parent is a standard issue, a standard issue's an epic
     if errors:
         raise FieldErrors(errors)
     return values

@@ -2,7 +2,8 @@
 
 This module holds the small read endpoints (myself, serverInfo, projects, priorities, statuses,
 users); issues, search and comments live in ``jira_issues``, ``jira_search`` and
-``jira_comments``, registered here as nested blueprints. Every route exists site style and
+``jira_comments``, links in ``jira_links``, work logs in ``jira_worklogs``, watchers and the
+changelog in ``jira_watchers``, registered here as nested blueprints. Every route exists site style and
 gateway style (see ``jira_http``); route variables carry Jira's OpenAPI parameter names.
 """
 
@@ -10,7 +11,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, request
 
-from sandbox import directory, jira_agile, jira_comments, jira_issues, jira_search, render, render_issue
+from sandbox import (directory, jira_agile, jira_comments, jira_issues, jira_links, jira_search, jira_watchers, jira_worklogs,
+                     render, render_issue)
 from sandbox.jira_http import (READ, READ_USER, ApiError, api_route, caller, int_arg, list_arg, reply,
                                visible_issue, visible_project, world)
 
@@ -19,6 +21,9 @@ bp.register_blueprint(jira_issues.bp)
 bp.register_blueprint(jira_search.bp)
 bp.register_blueprint(jira_comments.bp)
 bp.register_blueprint(jira_agile.bp)  # Jira Software: /rest/agile/1.0
+bp.register_blueprint(jira_links.bp)
+bp.register_blueprint(jira_worklogs.bp)
+bp.register_blueprint(jira_watchers.bp)
 
 PROJECT_PAGE_CAP = 100
 USER_PAGE_CAP = 1000

@@ -6,7 +6,8 @@
 - gateway style ``/ex/jira/<cloudId>/rest/api/3/...``: a bearer access token (checked by the
   identity service, scopes enforced) or basic ``email:api_token`` (scoped API tokens).
 
-The view then finds the caller in ``g.caller``. Errors raised as ``ApiError`` become Jira's
+The view then finds the caller in ``g.caller``. Jira's rate limits (``sandbox.quota``) are checked
+after authentication and before the view; 3LO answers are charged and carry the quota headers. Errors raised as ``ApiError`` become Jira's
 bodies; the gateway's own refusals use its ``{"code", "message"}`` shape.
 """
 
@@ -21,6 +22,7 @@ from flask import Response, current_app, g, request
 
 from sandbox import directory
 from sandbox.render import Links
+from sandbox.render_extras import Viewer
 
 JSON_TYPE = "application/json;charset=UTF-8"
 NOT_AUTHENTICATED = "You are not authenticated. Authentication required to perform this operation."
@@ -29,6 +31,7 @@ SCOPE_MISMATCH = "Unauthorized; scope does not match"
 EDIT_REFUSED = "You do not have permission to edit issues in this project."
 ASSIGN_REFUSED = "You do not have permission to assign issues."
 READ, WRITE, READ_USER = "read:jira-work", "write:jira-work", "read:jira-user"
+QUOTA_KEY = "sandbox_quota"  # the app's sandbox.quota.Quota: rate limits checked around every REST view
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class Caller:
     user: dict
     cloud_id: str
     links: Links
+    oauth: bool = False  # a bearer (3LO) call: it spends the app's points quota (sandbox.quota)
 
     @property
     def account_id(self) -> str:
@@ -51,6 +55,10 @@ class Caller:
     def may_edit(self, project_key: str) -> bool:
         """Return whether the caller may change issues of a project (browsing is checked apart)."""
         return directory.may_edit(self.user, project_key)
+
+    def viewer(self) -> Viewer:
+        """Return who is reading, as the renderers need it (watching, links to visible issues)."""
+        return Viewer(self.account_id, frozenset(self.visible_keys()))
 
 
 class ApiError(Exception):
@@ -91,10 +99,18 @@ def api_route(bp, rule: str, scope: str | tuple[str, ...] | None, methods: tuple
             if isinstance(caller, Response):
                 return caller
             g.caller = caller
+            write = scope == WRITE
+            limits = current_app.extensions[QUOTA_KEY]
+            refused = limits.admit(oauth=caller.oauth, site=caller.cloud_id, route=rule, method=request.method,
+                                   issue=kwargs.get("issueIdOrKey"), write=write)
+            if refused is not None:
+                return refused
             try:
-                return view(**kwargs)
+                response = current_app.make_response(view(**kwargs))
             except ApiError as exc:
-                return reply(exc.body, exc.status)
+                response = reply(exc.body, exc.status)
+            limits.charge(response, oauth=caller.oauth, user=caller.user["name"], write=write)
+            return response
 
         bp.add_url_rule(f"/{api}/{rule}", view_func=handler, methods=list(methods))
         bp.add_url_rule(f"/ex/jira/<cloudId>/{api}/{rule}", view_func=handler, methods=list(methods))
@@ -125,7 +141,7 @@ def _authenticate(cloud_id: str | None, scope: str | tuple[str, ...] | None) -> 
     needed = (scope,) if isinstance(scope, str) else scope or ()
     if scopes is not None and not set(needed) <= scopes:
         return _gateway_refusal(SCOPE_MISMATCH)
-    return Caller(user, cloud_id, Links(f"{request.host_url}ex/jira/{cloud_id}/", request.host_url))
+    return Caller(user, cloud_id, Links(f"{request.host_url}ex/jira/{cloud_id}/", request.host_url), oauth=scopes is not None)
 
 
 def _basic_user(credentials: str) -> dict | None:

@@ -25,7 +25,7 @@ def get_issue(issueIdOrKey: str):
     expand = set(list_arg(request.args.get("expand")))
     return reply(render_issue.issue_json(world(), caller().links, issue, wanted, expand,
                                          comment_cap=render_issue.ISSUE_COMMENT_CAP,
-                                         editable=caller().may_edit(_project_key(issue))))
+                                         editable=caller().may_edit(_project_key(issue)), viewer=caller().viewer()))
 
 
 @api_route(bp, "issue", WRITE, methods=("POST",))
@@ -54,13 +54,13 @@ def edit_issue(issueIdOrKey: str):
     project = world().project(issue["fields"]["project"]["key"])
     values = _parse(project, issue["fields"]["issuetype"]["id"], given, update, issue["fields"])
     if values:
-        issue = world().update_issue(issue["id"], values)
+        issue = world().update_issue(issue["id"], values, caller().account_id)
     for comment in comments:
         world().add_comment(issue["id"], caller().account_id, comment)
     if request.args.get("returnIssue") == "true":
         wanted = render_issue.select([], project["key"], default_all=True)
         return reply(render_issue.issue_json(world(), caller().links, world().issue(issue["id"]), wanted, set(),
-                                             comment_cap=render_issue.ISSUE_COMMENT_CAP))
+                                             comment_cap=render_issue.ISSUE_COMMENT_CAP, viewer=caller().viewer()))
     return no_content()
 
 
@@ -70,13 +70,13 @@ def assign_issue(issueIdOrKey: str):
     issue = editable_issue(issueIdOrKey, ASSIGN_REFUSED)
     account_id = json_body().get("accountId")
     if account_id in (None, "-1"):
-        world().update_issue(issue["id"], {"assignee": None})
+        world().update_issue(issue["id"], {"assignee": None}, caller().account_id)
         return no_content()
     project = world().project(issue["fields"]["project"]["key"])
     person = directory.user_by("account_id", account_id)
     if person is None or project["key"] not in directory.visible_project_keys(person, project["site_id"]):
         raise ApiError(400, [], {"assignee": f"User '{account_id}' cannot be assigned issues."})
-    world().update_issue(issue["id"], {"assignee": fields.user_ref(person)})
+    world().update_issue(issue["id"], {"assignee": fields.user_ref(person)}, caller().account_id)
     return no_content()
 
 
@@ -132,7 +132,7 @@ def transition_issue(issueIdOrKey: str):
     errors = {f: fields.NOT_ON_SCREEN.format(f) for f in [*given, *update]}
     if errors:
         raise ApiError(400, [], errors)
-    world().transition_issue(issue["id"], transition, resolution)
+    world().transition_issue(issue["id"], transition, resolution, caller().account_id)
     for comment in comments:
         world().add_comment(issue["id"], caller().account_id, comment)
     return no_content()

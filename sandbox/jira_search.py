@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, request
 
-from sandbox import jql, render_issue
+from sandbox import jql, render_issue, watching
 from sandbox.jira_http import READ, ApiError, Caller, api_route, caller, int_arg, json_body, list_arg, reply, world
 
 bp = Blueprint("jira_search", __name__)
@@ -66,6 +66,17 @@ def visible_issues(who: Caller) -> list[dict]:
 
 def compile_for(who: Caller, text: str) -> jql.Query:
     """Return the compiled bounded query; raise ApiError (400) with Jira's messages."""
+    try:
+        query = compile_checked(who, text or "")
+    except jql.JqlError as exc:
+        raise ApiError(400, exc.messages) from None
+    if not query.bounded:
+        raise ApiError(400, [jql.UNBOUNDED_MESSAGE])
+    return query
+
+
+def compile_checked(who: Caller, text: str) -> jql.Query:
+    """Return ``text`` compiled in the caller's context (their projects, the site's people); raise JqlError."""
     projects = [world().project(k) for k in who.visible_keys()]
     known = {
         "project": {v.lower() for p in projects for v in (p["key"], p["name"], p["id"])},
@@ -73,14 +84,8 @@ def compile_for(who: Caller, text: str) -> jql.Query:
         "issuetype": {v.lower() for t in world().issue_types for v in (t["id"], t["name"])},
         "priority": {v.lower() for p in world().priorities for v in (p["id"], p["name"])},
     }
-    try:
-        query = jql.compile_jql(text or "", current_account_id=who.account_id,
-                                now=datetime.now(timezone.utc), users=world().jql_users(), known=known)
-    except jql.JqlError as exc:
-        raise ApiError(400, exc.messages) from None
-    if not query.bounded:
-        raise ApiError(400, [jql.UNBOUNDED_MESSAGE])
-    return query
+    return jql.compile_jql(text, current_account_id=who.account_id, now=datetime.now(timezone.utc),
+                           users=world().jql_users(), known=known, watchers=watching.watchers_of)
 
 
 def _params() -> dict:
@@ -105,7 +110,8 @@ def _issue(issue: dict, spec: list[str], expand: set[str]) -> dict:
     wanted = render_issue.select(spec, issue["fields"]["project"]["key"], default_all=False)
     return render_issue.issue_json(world(), caller().links, issue, wanted, expand - {"names", "schema"},
                                    comment_cap=render_issue.SEARCH_COMMENT_CAP,
-                                   editable=caller().may_edit(issue["fields"]["project"]["key"]))
+                                   editable=caller().may_edit(issue["fields"]["project"]["key"]), viewer=caller().viewer(),
+                                   changelog_cap=render_issue.SEARCH_CHANGELOG_CAP)
 
 
 def _digest(text: str) -> str:

@@ -7,8 +7,9 @@ Pure Python: no Flask, no I/O.
 Supported subset (keywords, field names and function names are case-insensitive, as in Jira):
 
 - Fields: project, status, statusCategory, assignee, reporter, issuetype (type), priority, labels,
-  key (issuekey, issue, id), resolution, created (createdDate), updated (updatedDate), and the text
-  fields summary, description, comment and text (all three together).
+  key (issuekey, issue, id), parent (= key or id), resolution, created (createdDate), updated (updatedDate), and the text
+  fields summary, description, comment and text (all three together); watcher when the caller
+  passes who watches each issue.
 - Operators: `=`, `!=`, `IN`, `NOT IN`, `IS [NOT] EMPTY|NULL` on value and date fields; `<`, `<=`,
   `>`, `>=` on dates; `~`, `!~` on text fields: every word must occur (case-insensitive), a trailing
   `*` matches a word prefix and `"\\"two words\\""` an exact phrase.
@@ -72,24 +73,26 @@ _ALIASES = {
     "priority": "priority", "labels": "labels", "key": "key", "issuekey": "key", "issue": "key",
     "id": "key", "resolution": "resolution", "summary": "summary", "description": "description",
     "comment": "comment", "text": "text", "created": "created", "createddate": "created",
-    "updated": "updated", "updateddate": "updated",
+    "updated": "updated", "updateddate": "updated", "watcher": "watcher", "parent": "parent",
 }
 _VALUE_OPS = frozenset({"=", "!=", "in", "not in", "is", "is not"})
 _OPERATORS = {
     **dict.fromkeys(("project", "status", "statuscategory", "assignee", "reporter", "issuetype",
                      "priority", "labels", "resolution"), _VALUE_OPS),
     "key": frozenset({"=", "!=", "in", "not in"}),
+    "parent": frozenset({"=", "!=", "in", "not in"}),
     **dict.fromkeys(("created", "updated"), _VALUE_OPS | {"<", "<=", ">", ">="}),
     "summary": frozenset({"~", "!~"}),
     "comment": frozenset({"~", "!~"}),
     "description": frozenset({"~", "!~", "is", "is not"}),
     "text": frozenset({"~"}),
+    "watcher": _VALUE_OPS,
 }
 _ORDERINGS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 _FUNCTIONS = {"currentuser": "currentUser", "now": "now", "startofday": "startOfDay",
               "endofday": "endOfDay"}
 _FUNCTIONS_FOR = {
-    **dict.fromkeys(("assignee", "reporter"), {"currentUser"}),
+    **dict.fromkeys(("assignee", "reporter", "watcher"), {"currentUser"}),
     **dict.fromkeys(("created", "updated"), {"now", "startOfDay", "endOfDay"}),
 }
 _SORT_ALIASES = {**_ALIASES, "id": "id", "rank": "id"}
@@ -121,23 +124,44 @@ def compile_jql(
     now: dt.datetime,
     users: list[dict],
     known: dict[str, set[str]] | None = None,
+    watchers: Extract | None = None,
 ) -> Query:
     """Parse and check `jql` once; raise JqlError listing everything wrong with it.
 
     users: [{'account_id', 'name', 'display_name', 'email'}] resolves people in the query.
     known: lower-case field name ('project', 'status', ...) -> accepted lower-case values (keys,
     names, ids); values of those fields outside the set are errors.
+    watchers: issue -> the account ids watching it, for the `watcher` field (none without it).
     """
     if len(jql) > MAX_JQL_LENGTH:
         raise JqlError([f"The JQL query is {len(jql)} characters long; the limit is "
                         f"{MAX_JQL_LENGTH}."])
     where, order = _Parser(jql).parse()
-    compiler = _Compiler(current_account_id, now, users, known or {})
+    compiler = _Compiler(current_account_id, now, users, known or {}, watchers)
     predicate = compiler.condition(where)[0] if where is not None else None
     sort_keys = compiler.order(order)
     if compiler.errors:
         raise JqlError(compiler.errors)
     return Query(predicate, sort_keys)
+
+
+def parse(jql: str) -> tuple[object | None, list[tuple[str, bool | None]]]:
+    """Return the syntax tree of `jql` (its condition, or None, and its ORDER BY) without checking
+    fields or values; raise JqlError on a syntax error. For `jql/parse`'s structure.
+
+    A condition is a clause (with .field, .op and .operand: one operand or a list; an operand
+    has .kind "value", "empty" or "function", .text and .args), ("not", condition), or
+    ("and" | "or", [conditions]).
+    """
+    if len(jql) > MAX_JQL_LENGTH:
+        raise JqlError([f"The JQL query is {len(jql)} characters long; the limit is "
+                        f"{MAX_JQL_LENGTH}."])
+    return _Parser(jql).parse()
+
+
+def field_operators() -> dict[str, frozenset[str]]:
+    """Return each supported field's canonical name and the operators it accepts."""
+    return dict(_OPERATORS)
 
 
 class Query:
@@ -437,11 +461,16 @@ def _issue_key(issue: dict) -> set[Hashable]:
     return {issue["key"].lower(), str(issue["id"])}
 
 
+def _parent_key(issue: dict) -> set[Hashable]:
+    parent = issue["fields"].get("parent")
+    return {parent["key"].lower(), str(parent["id"])} if parent else set()
+
+
 _EXTRACTORS: dict[str, Extract] = {
     "project": _named("project"), "status": _named("status"), "issuetype": _named("issuetype"),
     "priority": _named("priority"), "resolution": _named("resolution"),
     "statuscategory": _status_category, "assignee": _person("assignee"),
-    "reporter": _person("reporter"), "labels": _labels, "key": _issue_key,
+    "reporter": _person("reporter"), "labels": _labels, "key": _issue_key, "parent": _parent_key,
 }
 
 
@@ -544,8 +573,9 @@ class _Compiler:
     """Turns a parsed query into predicates and sort keys, collecting every validation error."""
 
     def __init__(self, current_account_id: str | None, now: dt.datetime, users: list[dict],
-                 known: dict[str, set[str]]) -> None:
+                 known: dict[str, set[str]], watchers: Extract | None = None) -> None:
         self.current_account_id = current_account_id
+        self.watchers = watchers or (lambda issue: frozenset())
         self.now = now if now.tzinfo else now.replace(tzinfo=dt.timezone.utc)
         self.known = known
         self.errors: list[str] = []
@@ -594,7 +624,8 @@ class _Compiler:
             return self._fail(f"The operator '{op}' does not support searching for EMPTY values.")
         if name in ("summary", "description", "comment", "text"):
             return self._text(name, field, op, operands[0])
-        get = self._dates(name) if name in ("created", "updated") else _EXTRACTORS[name]
+        get = (self._dates(name) if name in ("created", "updated")
+               else self.watchers if name == "watcher" else _EXTRACTORS[name])
         wanted, empty = self._resolve(name, field, operands)
         if op in _ORDERINGS:
             if not wanted:  # an invalid date, already reported
@@ -694,12 +725,12 @@ class _Compiler:
         if name in ("created", "updated"):
             when = self._date(field, text)
             return {when} if when else set()
-        if name in ("assignee", "reporter"):
+        if name in ("assignee", "reporter", "watcher"):
             found = self.people.get(lowered) or ({text} if _ACCOUNT_ID.fullmatch(text) else None)
             if found is None:
                 self._fail(f"The value '{text}' does not exist for the field '{field}'.")
             return found or set()
-        if name == "key" and not (text.isdigit() or _ISSUE_KEY.fullmatch(text)):
+        if name in ("key", "parent") and not (text.isdigit() or _ISSUE_KEY.fullmatch(text)):
             self._fail(f"The issue key '{text}' for field '{field}' is invalid.")
         elif name in self.known and lowered not in self.known[name]:
             self._fail(f"The value '{text}' does not exist for the field '{field}'.")

@@ -72,6 +72,12 @@ def edit_meta(world, links: Links, issue: dict, *, editable: bool = True) -> dic
             for f in fields.screen_fields(project["key"], type_id) if f != "project"}
     meta["comment"] = {"required": False, "schema": {"type": "comments-page", "system": "comment"},
                        "name": "Comment", "key": "comment", "operations": ["add", "edit", "remove"]}
+    # Offered to whoever may link issues, as in the recorded editmeta.
+    meta["issuelinks"] = {"required": False, "schema": {"type": "array", "items": "issuelinks", "system": "issuelinks"},
+                          "name": "Linked Issues", "key": "issuelinks",
+                          "autoCompleteUrl": f"{links.api}rest/api/3/issue/picker?currentProjectId=&showSubTaskParent=true"
+                                             f"&showSubTasks=true&currentIssueKey={issue['key']}&query=",
+                          "operations": ["add", "copy"]}
     return {"fields": meta}
 
 

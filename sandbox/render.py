@@ -140,7 +140,7 @@ def issue_type(links: Links, stored: dict) -> dict:
     return {"self": f"{links.api}rest/api/3/issuetype/{stored['id']}", "id": stored["id"],
             "description": stored["description"],
             "iconUrl": f"{links.api}rest/api/2/universal_avatar/view/type/issuetype/avatar/{stored['avatarId']}?size=medium",
-            "name": stored["name"], "subtask": False,
+            "name": stored["name"], "subtask": stored.get("subtask", False),
             "avatarId": stored["avatarId"], "hierarchyLevel": stored["hierarchyLevel"]}
 
 

@@ -5,11 +5,14 @@ pages hold at most ``comment_cap`` comments, oldest first (search/jql: 20, like 
 ``ISSUE_COMMENT_CAP``); ``total`` tells how many exist, the comment endpoint pages the rest.
 """
 
-from sandbox import adf_html, fields, jira_attachments, meta, render
+from sandbox import adf_html, fields, jira_attachments, meta, render, render_extras
 from sandbox.render import Links
+from sandbox.render_extras import Viewer
 
 ISSUE_COMMENT_CAP = 50
 SEARCH_COMMENT_CAP = 20
+ISSUE_CHANGELOG_CAP = 100  # expand=changelog: the most recent entries only
+SEARCH_CHANGELOG_CAP = 20
 EXPAND = "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations"
 # System fields in the order Jira lists them; custom fields of the project follow.
 SYSTEM_ORDER = [
@@ -47,12 +50,9 @@ _OTHER_TYPES = {
     "updated": "datetime", "status": "status",
 }
 _CONSTANT = {
-    "timespent": None, "timeoriginalestimate": None, "aggregatetimespent": None, "timetracking": {},
-    "security": None, "attachment": [], "aggregatetimeestimate": None, "workratio": -1,
+    "security": None, "attachment": [],
     "issuerestriction": {"issuerestrictions": {}, "shouldDisplay": True}, "lastViewed": None,
-    "subtasks": [], "aggregateprogress": {"progress": 0, "total": 0}, "timeestimate": None,
-    "aggregatetimeoriginalestimate": None, "versions": [], "progress": {"progress": 0, "total": 0},
-    "issuelinks": [],
+    "versions": [],
 }
 
 
@@ -93,11 +93,12 @@ def select(spec: list[str], project_key: str, *, default_all: bool) -> list[str]
 
 
 def issue_json(world, links: Links, issue: dict, wanted: list[str], expand: set[str], *,
-               comment_cap: int, editable: bool = True) -> dict:
+               comment_cap: int, editable: bool = True, viewer: Viewer = Viewer(),
+               changelog_cap: int = ISSUE_CHANGELOG_CAP) -> dict:
     """Return the issue with the ``wanted`` fields and the requested expands.
 
     ``editable`` is False for a caller who may read but not change the issue: Jira then offers
-    no transitions and no editable fields.
+    no transitions and no editable fields. ``viewer`` is who asks (watching, visible links).
     """
     stored = issue["fields"]
     known = set(all_field_ids(stored["project"]["key"]))
@@ -114,7 +115,9 @@ def issue_json(world, links: Links, issue: dict, wanted: list[str], expand: set[
         body["transitions"] = meta.transitions(world, links, with_fields="transitions.fields" in expand) if editable else []
     if "editmeta" in expand:
         body["editmeta"] = meta.edit_meta(world, links, issue, editable=editable)
-    body["fields"] = {f: _value(world, links, issue, f, comment_cap) for f in field_ids}
+    if "changelog" in expand:
+        body["changelog"] = render_extras.embedded_changelog(world, links, issue, changelog_cap)
+    body["fields"] = {f: _value(world, links, issue, f, comment_cap, viewer) for f in field_ids}
     return body
 
 
@@ -138,20 +141,18 @@ def _rendered(world, links: Links, issue: dict, field_id: str, cap: int):
     return None
 
 
-def _value(world, links: Links, issue: dict, field_id: str, cap: int):
+def _value(world, links: Links, issue: dict, field_id: str, cap: int, viewer: Viewer = Viewer()):
     """Return one field's value as Jira shows it."""
     if field_id == "attachment":
         return jira_attachments.field_value(links, issue)
     stored = issue["fields"]
+    if field_id in render_extras.FIELDS:
+        return render_extras.value(world, links, issue, field_id, viewer)
     if field_id in _CONSTANT:
         value = _CONSTANT[field_id]
         return dict(value) if isinstance(value, dict) else list(value) if isinstance(value, list) else value
     if field_id == "comment":
         return comment_page(world, links, issue, cap)
-    if field_id == "worklog":
-        return {"startAt": 0, "maxResults": 20, "total": 0, "worklogs": []}
-    if field_id == "watches":
-        return {"self": f"{links.api}rest/api/3/issue/{issue['key']}/watchers", "watchCount": 1, "isWatching": False}
     if field_id == "votes":
         return {"self": f"{links.api}rest/api/3/issue/{issue['key']}/votes", "votes": 0, "hasVoted": False}
     if field_id in ("assignee", "reporter", "creator"):

@@ -7,14 +7,15 @@ something whenever the demo runs. Issue ids and comment ids count up from 10000 
 order, keys count up per project.
 
 Worth naming: ACME-7, ACME-42 and OPS-3 carry 60+ comments; ACME-3/5/8/13 and OPS-3/5/8/13 have
-summaries that test escaping; transition "41" (Done) needs a resolution. ACME-14 and WEB-2 carry
-attachments shown in their text (``seed_media``).
+summaries that test escaping; transition "41" (Done) needs a resolution. Subtasks, links, web
+links, watchers, work logs and history come from ``seed_extras`` (its own random generator).
+ACME-14 and WEB-2 carry attachments shown in their text (``seed_media``).
 """
 
 import random
 from datetime import datetime, timedelta, timezone
 
-from sandbox import directory, fields, seed_media, seed_text
+from sandbox import directory, fields, seed_extras, seed_media, seed_text
 
 BASE_DATE = datetime(2026, 7, 1, 9, 0, tzinfo=timezone.utc)
 SPREAD_DAYS = 120
@@ -67,6 +68,8 @@ ISSUE_TYPES = [
      "avatarId": 10315, "hierarchyLevel": 0},
     {"id": "10004", "name": "Epic", "description": "Epics track collections of related bugs, stories, and tasks.",
      "avatarId": 10307, "hierarchyLevel": 1},
+    {"id": "10005", "name": "Subtask", "description": "Subtasks track small pieces of work that are part of a larger task.",
+     "avatarId": 10316, "hierarchyLevel": -1, "subtask": True},
 ]
 # key, name, issue count, lead, components, versions
 PROJECTS = [
@@ -120,8 +123,10 @@ def build(now: datetime) -> dict:
         comments[issue["id"]] = thread
         issue["fields"]["comment"] = {"comments": [{"body": c["body"]} for c in thread]}
         issues.append(issue)
-    return {"projects": projects, "issues": issues, "comments": comments,
+    data = {"projects": projects, "issues": issues, "comments": comments,
             "next_issue_id": 10000 + len(issues), "next_comment_id": comment_id}
+    seed_extras.add(data, now)  # subtasks, links, web links, watchers, work logs, history
+    return data
 
 
 def _creation_plan(rng: random.Random) -> list[tuple[datetime, str]]:

@@ -11,11 +11,12 @@ import functools
 import threading
 from datetime import datetime, timezone
 
-from sandbox import boards, directory, fields, seed
+from sandbox import boards, directory, fields, history, seed
+from sandbox.world_extras import IssueExtras
 
 
-class World:
-    """The sandbox's Jira data; ``reset()`` restores the seed."""
+class World(IssueExtras):
+    """The sandbox's Jira data; ``reset()`` restores the seed (links, work logs and history: ``IssueExtras``)."""
 
     statuses = seed.STATUSES
     status_categories = seed.STATUS_CATEGORIES
@@ -48,6 +49,7 @@ class World:
             self._next_issue_id = data["next_issue_id"]
             self._next_comment_id = data["next_comment_id"]
             self.agile = boards.Agile(data["issues"], self.built_at)  # boards, sprints, who is in which sprint
+            self._reset_extras(data)
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -121,15 +123,21 @@ class World:
             self._keys[key] = issue_id
             self._by_project[project["key"]] = self._by_project[project["key"]] + [issue_id]
             self._comments[issue_id] = []
+            self._watchers[issue_id] = (reporter["account_id"],)  # Jira has the creator watch
         return issue
 
-    def update_issue(self, issue_id: str, values: dict) -> dict:
-        """Replace some stored field values of an issue, touch ``updated``, and return it."""
+    def update_issue(self, issue_id: str, values: dict, author: str | None = None) -> dict:
+        """Replace some stored field values of an issue, touch ``updated``, and return it.
+
+        With an ``author`` the change is written to the issue's history, as Jira does for people's edits.
+        """
         with self._lock:
+            if author:
+                self.record(issue_id, author, history.items_for(self._issues[issue_id]["fields"], values))
             return self._replace(issue_id, values)
 
-    def transition_issue(self, issue_id: str, transition: dict, resolution: dict | None) -> dict:
-        """Move an issue to the transition's status, setting or clearing its resolution."""
+    def transition_issue(self, issue_id: str, transition: dict, resolution: dict | None, author: str | None = None) -> dict:
+        """Move an issue to the transition's status, setting or clearing its resolution (history with ``author``)."""
         status = self.status(transition["to"])
         stamp = _now()
         done = status["category"] == 3
@@ -140,6 +148,8 @@ class World:
                       "resolutiondate": (current["resolutiondate"] or stamp) if done else None}
             if current["status"]["statusCategory"]["id"] != status["category"]:
                 values["statuscategorychangedate"] = stamp
+            if author:
+                self.record(issue_id, author, history.items_for(current, values))
             return self._replace(issue_id, values)
 
     def add_comment(self, issue_id: str, author_id: str, body: dict) -> dict:
@@ -172,6 +182,10 @@ class World:
         """Store a new comment list and the matching bodies on the issue (lock held)."""
         self._comments[issue_id] = thread
         self._replace(issue_id, {"comment": {"comments": [{"body": c["body"]} for c in thread]}})
+
+    def _stamp(self) -> str:
+        """Return now, as Jira writes times."""
+        return _now()
 
     def _replace(self, issue_id: str, values: dict) -> dict:
         """Swap in a copy of the issue with ``values`` and a new ``updated`` (lock held)."""

@@ -1,7 +1,8 @@
 """The whole suite's fixtures come from the plugin modules of tests/support (see its __init__ for the map).
 
 Folders: unit (no network), integration, oauth, writes, ops, production (the app against the live
-sandbox, gunicorn and Redis on loopback), sandbox (the sandbox itself), browser (Chromium).
+sandbox, gunicorn and Redis on loopback), sandbox (the sandbox itself), quota (the hourly points quota:
+governor, ledger, read cache, fair shares), browser (Chromium).
 """
 
 import pytest
@@ -13,4 +14,6 @@ pytest_plugins = [
     "tests.support.apps",
     "tests.support.processes",
     "tests.support.redis_servers",
+    "tests.support.quota",
+    "tests.support.network",
 ]

@@ -7,19 +7,25 @@ The client is cheap and built per request; the HTTP transport under it is shared
 
 from __future__ import annotations
 
+import functools
+import inspect
+import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping, Protocol
 
 import requests
 
-from jira_client.api import keys
-from jira_client.api.errors import BadResponse, TransportError, error_for_status, parse_retry_after
+from jira_client.api import field_values, json_body, keys
+from jira_client.api.errors import BadRequest, BadResponse, NotFound, TransportError, error_for_status, parse_retry_after
+from jira_client.api.finding import Filter, JqlCheck, JqlReference, Suggestion
 from jira_client.api.models import (
-    ISSUE_FIELDS, LIST_FIELDS, Comment, EditableIssue, FieldMeta, Issue, IssueSummary, Named, Project,
-    TransitionScreen, User,
+    ACTIVITY_FIELDS, ISSUE_FIELDS, LIST_FIELDS, Comment, EditableIssue, FieldMeta, HistoryEntry, Issue, IssueSummary,
+    IssueType, LinkType, Named, PickedIssue, Project, RemoteLink, TransitionScreen, User, Watches, Worklog,
 )
 from jira_client.api.pagination import Page, offset_page, token_page
+
+log = logging.getLogger(__name__)
 
 API = "/rest/api/3"
 DEFAULT_TIMEOUT = (3.05, 10.0)  # (connect, read) seconds
@@ -30,6 +36,7 @@ MIN_ATTEMPT_SECONDS = 1.0  # no call is started with less time than this left
 MAX_BODY_BYTES = 16 * 1024 * 1024
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 CREATEMETA_PAGE = 200  # Jira's cap for createmeta pages; a screen with more fields is rare
+FILTER_EXPAND = "description,owner,jql,favourite,sharePermissions"
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,26 @@ class CallObserver(Protocol):
         """Record time slept before retrying a read."""
 
 
+@dataclass(frozen=True)
+class Call:
+    """One call as a CallGate sees it: the method, the path under /rest/api/3, and whether it only reads."""
+
+    method: str
+    path: str
+    url: str
+    params: Mapping[str, Any] | None
+    json: Any
+    read: bool  # idempotent: a GET, or a POST that only reads (search)
+    streamed: bool = False  # the answer is bytes read later (a file, an upload's answer): never kept, base point only
+
+
+class CallGate(Protocol):
+    """Wraps every call of a client (jira_client/quota: per-person cache, fair shares, points spent)."""
+
+    def around(self, call: Call, send: Callable[[], Any]) -> Any:
+        """Return the call's decoded JSON, from ``send()`` or otherwise; raise a JiraError to refuse it."""
+
+
 class JiraClient:
     """Talks to one Jira site (or the api.atlassian.com gateway) for one person."""
 
@@ -75,6 +102,7 @@ class JiraClient:
         request_id: str | None = None,
         time_budget: float = DEFAULT_TIME_BUDGET,
         clock: Callable[[], float] = time.monotonic,
+        gate: CallGate | None = None,
     ) -> None:
         self.transport = transport
         self.base_url = base_url.rstrip("/")
@@ -95,6 +123,9 @@ class JiraClient:
         self.calls = 0  # HTTP requests sent, for logs and tests
         self.clock = clock
         self.deadline = clock() + time_budget
+        if gate is not None:  # every call, retries inside, goes through the gate first
+            self._request = _gated(gate, self.base_url, self._request)
+            self.open = _gated_open(gate, self.base_url, self.open)
 
     # -- resources ---------------------------------------------------------------------------
 
@@ -127,16 +158,78 @@ class JiraClient:
             raise BadResponse("Jira's count had no number in it.")
         return count
 
-    def get_issue(self, key: str) -> Issue:
-        """Return an issue with its first comments, its transitions and what may be edited, in one call."""
-        path = f"issue/{keys.segment(keys.issue_key(key))}"
-        params = {"fields": ",".join(ISSUE_FIELDS), "expand": "transitions,editmeta"}
-        return Issue.from_api(self._request("GET", path, params=params))
+    # -- finding work: JQL help and saved filters ----------------------------------------------
 
-    def list_comments(self, key: str, start_at: int = 0, max_results: int = 50) -> Page[Comment]:
-        """Return one page of an issue's comments, oldest first."""
+    def check_jql(self, jql: str) -> JqlCheck:
+        """Return Jira's verdict on a query (``jql/parse``, strict validation) without running it."""
+        payload = self._request("POST", "jql/parse", params={"validation": "strict"}, json={"queries": [jql]},
+                                idempotent=True)
+        found = payload.get("queries") if isinstance(payload, dict) else None
+        if not isinstance(found, list) or len(found) != 1:
+            raise BadResponse("Jira's check of the query could not be read.")
+        return JqlCheck.from_api(found[0], jql)
+
+    def jql_reference(self) -> JqlReference:
+        """Return the fields, functions and reserved words JQL offers this person."""
+        return JqlReference.from_api(self._request("GET", "jql/autocompletedata"))
+
+    def jql_suggestions(self, field: str, typed: str = "") -> tuple[Suggestion, ...]:
+        """Return values of ``field`` that match what was typed, as Jira suggests them."""
+        payload = self._request("GET", "jql/autocompletedata/suggestions", params={"fieldName": field, "fieldValue": typed})
+        found = (Suggestion.from_api(s) for s in (payload or {}).get("results") or () if isinstance(s, dict)) \
+            if isinstance(payload, dict) else ()
+        return tuple(s for s in found if s)
+
+    def list_favourite_filters(self) -> tuple[Filter, ...]:
+        """Return the filters this person starred (and may still see)."""
+        payload = self._request("GET", "filter/favourite")
+        if not isinstance(payload, list):
+            raise BadResponse("Jira's list of favourite filters could not be read.")
+        return tuple(Filter.from_api(f) for f in payload if isinstance(f, dict))
+
+    def search_filters(self, name: str = "", start_at: int = 0, max_results: int = 20) -> Page[Filter]:
+        """Return one page of the filters this person may see whose name contains ``name``."""
+        params = {"expand": FILTER_EXPAND, "orderBy": "name", "startAt": start_at, "maxResults": max_results}
+        if name:
+            params.update(filterName=name, isSubstringMatch="true")
+        return offset_page(self._request("GET", "filter/search", params=params), "values", Filter.from_api)
+
+    def get_filter(self, filter_id: str) -> Filter:
+        """Return one filter; NotFound when it is missing or hidden (Jira answers those with 400)."""
+        try:
+            return Filter.from_api(self._request("GET", f"filter/{keys.numeric_id(filter_id)}"))
+        except BadRequest as exc:
+            raise NotFound(status=exc.status, url=exc.url, details=exc.details) from exc
+
+    def create_filter(self, name: str, jql: str, description: str = "") -> Filter:
+        """Save a query as a new filter owned by this person and return it; never retried."""
+        body = {"name": name, "jql": jql, **({"description": description} if description else {})}
+        return Filter.from_api(self._request("POST", "filter", json=body))
+
+    def star_filter(self, filter_id: str, starred: bool) -> Filter:
+        """Add a filter to this person's favourites (or take it out) and return it; never retried."""
+        path = f"filter/{keys.numeric_id(filter_id)}/favourite"
+        return Filter.from_api(self._request("PUT" if starred else "DELETE", path))
+
+    def get_issue(self, key: str, with_activity: bool = False) -> Issue:
+        """Return an issue with every field (named), its first comments, its transitions and what may be edited, in one call.
+
+        Its links, subtasks, parent, watch count and time tracking come in the same call;
+        ``with_activity`` adds the recent history and the first work log entries (the All tab).
+        """
+        path = f"issue/{keys.segment(keys.issue_key(key))}"
+        fields, expand = (ACTIVITY_FIELDS, "transitions,editmeta,changelog") if with_activity else (ISSUE_FIELDS, "transitions,editmeta")
+        params = {"fields": ",".join(("*all", *fields)), "expand": f"{expand},names,schema"}
+        payload = self._request("GET", path, params=params)
+        issue = Issue.from_api(payload)
+        named = payload if isinstance(payload, dict) else {}
+        found = field_values.details(_fields_of(payload), named.get("names") or {}, named.get("schema") or {})
+        return replace(issue, details=found)
+
+    def list_comments(self, key: str, start_at: int = 0, max_results: int = 50, newest_first: bool = False) -> Page[Comment]:
+        """Return one page of an issue's comments, oldest first (or newest first)."""
         path = f"issue/{keys.segment(keys.issue_key(key))}/comment"
-        params = {"startAt": start_at, "maxResults": max_results, "orderBy": "created"}
+        params = {"startAt": start_at, "maxResults": max_results, "orderBy": "-created" if newest_first else "created"}
         return offset_page(self._request("GET", path, params=params), "comments", Comment.from_api)
 
     def add_comment(self, key: str, body: dict) -> Comment:
@@ -146,11 +239,11 @@ class JiraClient:
 
     # -- writes and what their forms need -----------------------------------------------------
 
-    def list_create_issue_types(self, project_key: str) -> tuple[Named, ...]:
-        """Return the issue types this person may create in a project (createmeta)."""
+    def list_create_issue_types(self, project_key: str) -> tuple[IssueType, ...]:
+        """Return the issue types this person may create in a project (createmeta), subtask types marked."""
         path = f"issue/createmeta/{keys.segment(keys.project_key(project_key))}/issuetypes"
         payload = self._request("GET", path, params={"maxResults": CREATEMETA_PAGE})
-        return tuple(t for t in offset_page(payload, "issueTypes", Named.from_api) if t)
+        return tuple(t for t in offset_page(payload, "issueTypes", IssueType.from_api) if t)
 
     def list_create_fields(self, project_key: str, issue_type_id: str) -> tuple[FieldMeta, ...]:
         """Return the fields of a project's create screen for one issue type (createmeta)."""
@@ -223,6 +316,92 @@ class JiraClient:
     def delete_comment(self, key: str, comment_id: str) -> None:
         """Delete a comment; never retried."""
         self._request("DELETE", _comment_path(key, comment_id))
+
+    # -- links, hierarchy, watchers, work log, history ------------------------------------------
+
+    def get_parent(self, key: str) -> IssueSummary | None:
+        """Return the parent of an issue (asking only for that field), or None."""
+        path = f"issue/{keys.segment(keys.issue_key(key))}"
+        parent = ((self._request("GET", path, params={"fields": "parent"}) or {}).get("fields") or {}).get("parent")
+        return IssueSummary.from_api(parent) if isinstance(parent, dict) and parent.get("key") else None
+
+    def list_link_types(self) -> tuple[LinkType, ...]:
+        """Return the issue link types of the site."""
+        payload = self._request("GET", "issueLinkType")
+        return tuple(t for t in (LinkType.from_api(r) for r in (payload or {}).get("issueLinkTypes") or ()) if t)
+
+    def link_issues(self, link_type_id: str, outward_key: str, inward_key: str) -> None:
+        """Link two issues so that ``outward_key`` reads the type's outward phrase ("blocks"); never retried.
+
+        Jira's body is the other way round: the issue sent as ``inwardIssue`` gets the outward phrase.
+        """
+        body = {"type": {"id": keys.numeric_id(link_type_id)}, "inwardIssue": {"key": keys.issue_key(outward_key)},
+                "outwardIssue": {"key": keys.issue_key(inward_key)}}
+        self._request("POST", "issueLink", json=body)
+
+    def delete_link(self, link_id: str) -> None:
+        """Remove an issue link from both issues; never retried."""
+        self._request("DELETE", f"issueLink/{keys.numeric_id(link_id)}")
+
+    def list_remote_links(self, key: str) -> tuple[RemoteLink, ...]:
+        """Return an issue's web links."""
+        payload = self._request("GET", f"issue/{keys.segment(keys.issue_key(key))}/remotelink")
+        return tuple(RemoteLink.from_api(r) for r in payload or () if isinstance(r, dict))
+
+    def pick_issues(self, query: str, current_key: str = "", max_results: int = 20) -> tuple[PickedIssue, ...]:
+        """Return issues matching a key or words, as Jira's issue picker suggests them (``current_key`` left out)."""
+        params = {"query": query, "showSubTasks": "true", "showSubTaskParent": "true"}
+        if current_key:
+            params["currentIssueKey"] = keys.issue_key(current_key)
+        sections = (self._request("GET", "issue/picker", params=params) or {}).get("sections") or ()
+        found: dict[str, PickedIssue] = {}
+        for section in sections:
+            for raw in section.get("issues") or () if isinstance(section, dict) else ():
+                picked = PickedIssue.from_api(raw)
+                if picked and picked.key not in found:
+                    found[picked.key] = picked
+        return tuple(found.values())[:max_results]
+
+    def list_watchers(self, key: str) -> Watches:
+        """Return who watches an issue, how many, and whether this person does."""
+        return Watches.from_api(self._request("GET", f"issue/{keys.segment(keys.issue_key(key))}/watchers"))
+
+    def watch(self, key: str, account_id: str) -> None:
+        """Add ``account_id`` to an issue's watchers; never retried."""
+        self._request("POST", f"issue/{keys.segment(keys.issue_key(key))}/watchers", json=account_id)
+
+    def unwatch(self, key: str, account_id: str) -> None:
+        """Remove ``account_id`` from an issue's watchers; never retried."""
+        self._request("DELETE", f"issue/{keys.segment(keys.issue_key(key))}/watchers", params={"accountId": account_id})
+
+    def list_worklogs(self, key: str, start_at: int = 0, max_results: int = 50) -> Page[Worklog]:
+        """Return one page of an issue's work log, oldest first."""
+        path = f"issue/{keys.segment(keys.issue_key(key))}/worklog"
+        payload = self._request("GET", path, params={"startAt": start_at, "maxResults": max_results})
+        return offset_page(payload, "worklogs", Worklog.from_api)
+
+    def get_worklog(self, key: str, worklog_id: str) -> Worklog:
+        """Return one work log entry."""
+        return Worklog.from_api(self._request("GET", _worklog_path(key, worklog_id)))
+
+    def add_worklog(self, key: str, entry: dict, estimate: dict) -> Worklog:
+        """Log work (``entry``: timeSpent, started, comment) moving the estimate as ``estimate`` says; never retried."""
+        path = f"issue/{keys.segment(keys.issue_key(key))}/worklog"
+        return Worklog.from_api(self._request("POST", path, params=estimate, json=entry))
+
+    def update_worklog(self, key: str, worklog_id: str, entry: dict, estimate: dict) -> Worklog:
+        """Change a work log entry; never retried."""
+        return Worklog.from_api(self._request("PUT", _worklog_path(key, worklog_id), params=estimate, json=entry))
+
+    def delete_worklog(self, key: str, worklog_id: str, estimate: dict) -> None:
+        """Delete a work log entry, giving its time back as ``estimate`` says; never retried."""
+        self._request("DELETE", _worklog_path(key, worklog_id), params=estimate)
+
+    def list_changelog(self, key: str, start_at: int = 0, max_results: int = 50) -> Page[HistoryEntry]:
+        """Return one page of an issue's history, oldest first."""
+        path = f"issue/{keys.segment(keys.issue_key(key))}/changelog"
+        payload = self._request("GET", path, params={"startAt": start_at, "maxResults": max_results})
+        return offset_page(payload, "values", HistoryEntry.from_api)
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -306,14 +485,13 @@ class JiraClient:
         payload = None
         if body:
             try:
-                payload = requests.models.complexjson.loads(body)
+                payload = json_body.loads(body)  # any depth: RecursionError never escapes
             except ValueError as exc:
                 if response.ok:
                     raise BadResponse(status=response.status_code, url=url) from exc
         if not response.ok or 300 <= response.status_code < 400:
             raise error_for_status(response.status_code, url, payload, response.headers.get("Retry-After"))
         return payload
-
 
     # -- answers that are not JSON: file bytes, redirects (jira_client/api/attachments.py) ----------
 
@@ -343,9 +521,44 @@ class JiraClient:
         return self._decode(response, response.url)
 
 
+def _gated(gate: CallGate, base_url: str, request: Callable[..., Any]) -> Callable[..., Any]:
+    """Return ``request`` (a client's ``_request``) with every call passed through ``gate``."""
+
+    def gated(method: str, path: str, *, params=None, json=None, idempotent: bool | None = None, api: str = API) -> Any:
+        read = method in ("GET", "HEAD") if idempotent is None else idempotent
+        call = Call(method, path, f"{base_url}{api}/{path}", params, json, read)
+        return gate.around(call, lambda: request(method, path, params=params, json=json, idempotent=idempotent, api=api))
+
+    return gated
+
+
+def _gated_open(gate: CallGate, base_url: str, open_: Callable[..., requests.Response]) -> Callable[..., requests.Response]:
+    """Return ``open_`` (a client's ``open``) with every call passed through ``gate`` as a streamed one.
+
+    The answer is an unread response, so the gate neither keeps it nor serves a copy; it admits
+    the call, counts its base point and, after a write (an upload), drops the person's cached reads.
+    """
+
+    def gated(method: str, path: str, *, params=None, data=None, headers=None, idempotent: bool | None = None):
+        read = method in ("GET", "HEAD") if idempotent is None else idempotent
+        call = Call(method, path, f"{base_url}{API}/{path}", params, None, read, streamed=True)
+        return gate.around(call, lambda: open_(method, path, params=params, data=data, headers=headers,
+                                                idempotent=idempotent))
+
+    return gated
+
+
+decode_json = json_body.loads  # msgspec first, json for what it refuses, any depth
+
+
 def _comment_path(key: str, comment_id: str) -> str:
     """Return the path of one comment, both parts validated."""
     return f"issue/{keys.segment(keys.issue_key(key))}/comment/{keys.numeric_id(comment_id)}"
+
+
+def _worklog_path(key: str, worklog_id: str) -> str:
+    """Return the path of one work log entry, both parts validated."""
+    return f"issue/{keys.segment(keys.issue_key(key))}/worklog/{keys.numeric_id(worklog_id)}"
 
 
 def _read_capped(response: requests.Response, url: str) -> bytes:
@@ -371,3 +584,31 @@ def _fields_of(payload: object) -> dict:
     """Return an issue answer's ``fields`` object ({} when Jira sent something else)."""
     fields = payload.get("fields") if isinstance(payload, dict) else None
     return fields if isinstance(fields, dict) else {}
+# -- answers of the wrong shape ------------------------------------------------------------------
+# The models and pages read Jira's JSON defensively, but Jira (or whatever answers in its place)
+# can send any shape at all. Every public method is wrapped so that an answer the parsing code
+# cannot make sense of is a BadResponse (a "could not read Jira's answer" page), never a crash.
+
+SHAPE_ERRORS = (TypeError, AttributeError, KeyError, ValueError, IndexError, RecursionError)
+
+
+def _shape_checked(method: Callable) -> Callable:
+    """Return ``method`` with any error of reading its answer's shape raised as BadResponse."""
+
+    @functools.wraps(method)
+    def checked(self: JiraClient, *args: Any, **kwargs: Any) -> Any:
+        calls_before = self.calls
+        try:
+            return method(self, *args, **kwargs)
+        except SHAPE_ERRORS as exc:
+            if self.calls == calls_before:
+                raise  # nothing was sent: the caller's arguments were refused (keys.InvalidKey), not Jira's answer
+            log.warning("Jira's answer to %s had an unexpected shape: %s", method.__name__, type(exc).__name__, exc_info=True)
+            raise BadResponse("Jira's answer did not have the expected shape.") from exc
+
+    return checked
+
+
+for _name, _method in list(vars(JiraClient).items()):
+    if not _name.startswith("_") and inspect.isfunction(_method):
+        setattr(JiraClient, _name, _shape_checked(_method))

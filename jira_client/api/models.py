@@ -7,6 +7,7 @@ page must render with placeholders rather than fail.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -18,7 +19,10 @@ LIST_FIELDS = ("summary", "status", "assignee", "priority", "issuetype", "update
 ISSUE_FIELDS = LIST_FIELDS + (
     "attachment",  # the files, and what the images in the description and comments show
     "description", "reporter", "labels", "components", "resolution", "duedate", "comment", "parent",
+    "issuelinks", "subtasks", "watches", "timetracking", "attachment",  # all in the same one call
 )
+# The "All" activity tab adds the embedded work log (the changelog comes with expand=changelog).
+ACTIVITY_FIELDS = ISSUE_FIELDS + ("worklog",)
 
 
 def _dict(value: Any) -> dict:
@@ -29,10 +33,28 @@ def _str(value: Any, default: str = "") -> str:
     return value if isinstance(value, str) else default
 
 
+# Jira's own shape, which nearly every timestamp has: milliseconds and a +HHMM offset.
+_JIRA_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}[+-][0-9]{2}[0-5][0-9]")
+
+
 def parse_time(value: Any) -> datetime | None:
-    """Return a Jira timestamp (``2026-04-28T15:31:13.533+0200``) as an aware datetime, or None."""
+    """Return a Jira timestamp (``2026-04-28T15:31:13.533+0200``) as an aware datetime, or None.
+
+    Jira's usual shape, checked by one regular expression, is read by ``fromisoformat`` (strptime
+    costs ten times as much, and a list page has two timestamps a row); anything else goes
+    through the strptime formats, which decide what is accepted.
+    """
     if not isinstance(value, str):
         return None
+    if _JIRA_TIME.fullmatch(value):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass  # e.g. month 13: the formats below refuse it the same way
+    return _parse_time_formats(value)
+
+
+def _parse_time_formats(value: str) -> datetime | None:
     for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d"):
         try:
             parsed = datetime.strptime(value, fmt)
@@ -272,6 +294,16 @@ class Issue(IssueSummary):
     transitions: tuple[Transition, ...] = ()
     updated_raw: str = ""  # Jira's own string, for edit-conflict checks
     editable_fields: frozenset[str] | None = None  # from editmeta; None when Jira did not say
+    details: tuple = ()  # every other field with a value (api.field_values.FieldValue), for the Details section
+    type_level: int = 0  # the issue type's hierarchy level: 1 epic, 0 standard, -1 subtask
+    parent: IssueSummary | None = None
+    parent_level: int = 1
+    links: tuple[IssueLink, ...] = ()
+    subtasks: tuple[IssueSummary, ...] = ()
+    watches: Watches | None = None
+    time_tracking: TimeTracking | None = None
+    worklogs: Page[Worklog] | None = None  # only when asked for (the All activity tab)
+    changelog: Page[HistoryEntry] | None = None  # only with expand=changelog, newest first
 
     def may_edit(self, field_id: str | None = None) -> bool:
         """Return whether Jira lets this person edit the issue (or one of its fields).
@@ -303,6 +335,7 @@ class Issue(IssueSummary):
             transitions=tuple(Transition.from_api(t) for t in data.get("transitions") or () if isinstance(t, dict)),
             updated_raw=_str(fields.get("updated")),
             editable_fields=_editable_fields(data.get("editmeta")),
+            **_relations(data, fields),
         )
 
 
@@ -404,3 +437,242 @@ class EditableIssue:
             fields=field_metas(_dict(data.get("editmeta")).get("fields")),
             values=dict(values),
         )
+
+
+# -- what lives beside an issue's fields: links, subtasks, watchers, time, work log, history ----
+
+
+def _level(issue_type: Any, default: int = 0) -> int:
+    """Return an issue type's hierarchy level (1 epic, 0 standard, -1 subtask)."""
+    issue_type = _dict(issue_type)
+    level = issue_type.get("hierarchyLevel")
+    if isinstance(level, int) and not isinstance(level, bool):
+        return level
+    return -1 if issue_type.get("subtask") is True else default
+
+
+def _relations(data: dict, fields: dict) -> dict:
+    """Return the Issue keyword arguments for its links, parent, subtasks, watchers and time."""
+    parent = _dict(fields.get("parent"))
+    worklog = fields.get("worklog")
+    changelog = data.get("changelog")
+    return {
+        "type_level": _level(fields.get("issuetype")),
+        "parent": IssueSummary.from_api(parent) if parent.get("key") else None,
+        "parent_level": _level(_dict(parent.get("fields")).get("issuetype"), default=1),
+        "links": tuple(link for link in (IssueLink.from_api(raw) for raw in fields.get("issuelinks") or ()) if link),
+        "subtasks": tuple(IssueSummary.from_api(s) for s in fields.get("subtasks") or () if _dict(s).get("key")),
+        "watches": Watches.from_api(fields.get("watches")) if isinstance(fields.get("watches"), dict) else None,
+        "time_tracking": TimeTracking.from_api(fields.get("timetracking")) if "timetracking" in fields else None,
+        "worklogs": offset_page(worklog, "worklogs", Worklog.from_api) if isinstance(worklog, dict) else None,
+        "changelog": offset_page(changelog, "histories", HistoryEntry.from_api) if isinstance(changelog, dict) else None,
+    }
+
+
+@dataclass(frozen=True)
+class LinkType:
+    """An issue link type: its name and the phrase each side of a link reads ("blocks", "is blocked by")."""
+
+    id: str
+    name: str
+    inward: str
+    outward: str
+
+    @classmethod
+    def from_api(cls, data: Any) -> LinkType | None:
+        data = _dict(data)
+        if not data.get("id") and not data.get("name"):
+            return None
+        name = _str(data.get("name"))
+        return cls(id=_str(data.get("id")), name=name, inward=_str(data.get("inward"), name),
+                   outward=_str(data.get("outward"), name))
+
+
+@dataclass(frozen=True)
+class IssueLink:
+    """One link as the issue's page sees it: ``direction`` "outward" reads ``type.outward``."""
+
+    id: str
+    type: LinkType
+    direction: str  # "outward" or "inward"
+    issue: IssueSummary
+
+    @property
+    def phrase(self) -> str:
+        """Return how this issue relates to the other one ("blocks", "is blocked by")."""
+        return self.type.outward if self.direction == "outward" else self.type.inward
+
+    @classmethod
+    def from_api(cls, data: Any) -> IssueLink | None:
+        data = _dict(data)
+        link_type = LinkType.from_api(data.get("type"))
+        direction = "outward" if isinstance(data.get("outwardIssue"), dict) else "inward"
+        other = _dict(data.get(f"{direction}Issue"))
+        if link_type is None or not other.get("key"):
+            return None
+        return cls(id=_str(data.get("id")), type=link_type, direction=direction, issue=IssueSummary.from_api(other))
+
+
+@dataclass(frozen=True)
+class RemoteLink:
+    """A web link on an issue (a remote issue link)."""
+
+    id: str
+    url: str
+    title: str
+    summary: str = ""
+    relationship: str = ""
+    application: str = ""
+    resolved: bool = False
+
+    @classmethod
+    def from_api(cls, data: Any) -> RemoteLink:
+        data = _dict(data)
+        remote = _dict(data.get("object"))
+        url = _str(remote.get("url"))
+        return cls(id=str(data.get("id") or ""), url=url, title=_str(remote.get("title")) or url,
+                   summary=_str(remote.get("summary")), relationship=_str(data.get("relationship")),
+                   application=_str(_dict(data.get("application")).get("name")),
+                   resolved=_dict(remote.get("status")).get("resolved") is True)
+
+
+@dataclass(frozen=True)
+class Watches:
+    """How many watch an issue and whether the reader does; ``people`` only from the watchers list."""
+
+    count: int
+    is_watching: bool
+    people: tuple[User, ...] = ()
+
+    @classmethod
+    def from_api(cls, data: Any) -> Watches:
+        data = _dict(data)
+        count = data.get("watchCount")
+        people = tuple(u for u in (User.from_api(p) for p in data.get("watchers") or ()) if u)
+        return cls(count=count if isinstance(count, int) and not isinstance(count, bool) else len(people),
+                   is_watching=data.get("isWatching") is True, people=people)
+
+
+def _seconds(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+@dataclass(frozen=True)
+class TimeTracking:
+    """An issue's original estimate, remaining estimate and time logged, in seconds (None: not set)."""
+
+    original: int | None = None
+    remaining: int | None = None
+    spent: int | None = None
+    original_text: str = ""
+    remaining_text: str = ""
+    spent_text: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return self.original is None and self.remaining is None and self.spent is None
+
+    @property
+    def scale(self) -> int:
+        """Return the length both bars are drawn against: the larger of the estimate and logged + remaining."""
+        return max(self.original or 0, (self.spent or 0) + (self.remaining or 0), 1)
+
+    @classmethod
+    def from_api(cls, data: Any) -> TimeTracking:
+        data = _dict(data)
+        return cls(
+            original=_seconds(data.get("originalEstimateSeconds")), remaining=_seconds(data.get("remainingEstimateSeconds")),
+            spent=_seconds(data.get("timeSpentSeconds")), original_text=_str(data.get("originalEstimate")),
+            remaining_text=_str(data.get("remainingEstimate")), spent_text=_str(data.get("timeSpent")),
+        )
+
+
+@dataclass(frozen=True)
+class Worklog:
+    """One work log entry."""
+
+    id: str
+    author: User | None
+    comment: Any  # ADF document or None
+    started: datetime | None
+    created: datetime | None
+    updated: datetime | None
+    seconds: int
+    time_spent: str  # Jira's own text, such as "1d 1h"
+    started_raw: str = ""
+
+    @classmethod
+    def from_api(cls, data: Any) -> Worklog:
+        data = _dict(data)
+        seconds = _seconds(data.get("timeSpentSeconds")) or 0
+        return cls(
+            id=_str(data.get("id")), author=User.from_api(data.get("author")), comment=data.get("comment"),
+            started=parse_time(data.get("started")), created=parse_time(data.get("created")),
+            updated=parse_time(data.get("updated")), seconds=seconds, time_spent=_str(data.get("timeSpent")),
+            started_raw=_str(data.get("started")),
+        )
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    """One field's change in a history entry: raw values (ids, keys) and what a person reads."""
+
+    field: str
+    field_id: str
+    from_raw: str | None
+    from_text: str | None
+    to_raw: str | None
+    to_text: str | None
+
+    @classmethod
+    def from_api(cls, data: Any) -> ChangeItem:
+        data = _dict(data)
+        text = lambda value: value if isinstance(value, str) else None  # noqa: E731
+        return cls(field=_str(data.get("field")), field_id=_str(data.get("fieldId")),
+                   from_raw=text(data.get("from")), from_text=text(data.get("fromString")),
+                   to_raw=text(data.get("to")), to_text=text(data.get("toString")))
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One changelog entry: who changed which fields, and when."""
+
+    id: str
+    author: User | None
+    created: datetime | None
+    items: tuple[ChangeItem, ...]
+
+    @classmethod
+    def from_api(cls, data: Any) -> HistoryEntry:
+        data = _dict(data)
+        return cls(id=_str(data.get("id")), author=User.from_api(data.get("author")), created=parse_time(data.get("created")),
+                   items=tuple(ChangeItem.from_api(i) for i in data.get("items") or () if isinstance(i, dict)))
+
+
+@dataclass(frozen=True)
+class PickedIssue:
+    """An issue the issue picker suggests: its key and plain summary (never Jira's HTML one)."""
+
+    key: str
+    summary: str
+
+    @classmethod
+    def from_api(cls, data: Any) -> PickedIssue | None:
+        data = _dict(data)
+        key = _str(data.get("key"))
+        return cls(key=key, summary=_str(data.get("summaryText"))) if key else None
+
+
+@dataclass(frozen=True)
+class IssueType(Named):
+    """An issue type one may create, with its place in the hierarchy."""
+
+    subtask: bool = False
+    level: int = 0
+
+    @classmethod
+    def from_api(cls, data: Any) -> IssueType | None:
+        named = Named.from_api(data)
+        if named is None:
+            return None
+        return cls(id=named.id, name=named.name, subtask=_level(data) == -1, level=_level(data))

@@ -7,6 +7,12 @@ JSON is the format that is promised to keep working. Every token-endpoint answer
 alone would accept a JSON 429 as a "token". Authlib's ``OAuthError`` and requests' exceptions
 become ``JiraError``s here, at the boundary.
 
+A refresh gets its own, longer read timeout (``REFRESH_TIMEOUT``): when Atlassian answers after
+the client gave up, it has already rotated the refresh token, and the app would be left holding
+the old one (reused after the 10-minute grace, it revokes the whole grant). If the request still
+times out, it is sent once more at once, with the same refresh token: the caller holds the
+record's refresh lock all along, and Atlassian answers a reuse inside the grace with a fresh pair.
+
 Jira calls carry ``BearerAuth``: it asks the ``TokenKeeper`` for a fresh access token, and on a
 401 refreshes once (single-flight, see ``tokens.py``) and sends the call once more; a write is
 safe to re-send then, because a 401 means Jira did nothing. A second 401 ends the sign-in.
@@ -17,7 +23,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
 import requests
@@ -29,9 +35,10 @@ from authlib.integrations.requests_client import OAuth2Session
 from flask import Flask
 from requests.auth import AuthBase
 
+from jira_client.api import json_body
 from jira_client.api.errors import AuthError, BadResponse, JiraError, RateLimited, TransportError
 from jira_client.api.models import Site
-from jira_client.api.transport import get_transport
+from jira_client.api.transport import Network, get_transport
 from jira_client.auth.tokens import TokenKeeper
 from jira_client.settings import Settings
 
@@ -41,6 +48,8 @@ CLIENT_NAME = "atlassian"
 AUDIENCE = "api.atlassian.com"
 JSON_AUTH = "client_secret_json"
 TIMEOUT = (3.05, 10.0)  # (connect, read) seconds for every call to Atlassian's identity service
+REFRESH_TIMEOUT = (3.05, 15.0)  # the refresh's own: a late answer has already rotated the refresh token
+REFRESH_ATTEMPTS = 2  # a timed-out refresh is sent once more at once (inside Atlassian's reuse grace)
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 CALLBACK_PATH = "/auth/callback"
 
@@ -67,7 +76,7 @@ def _checked_token_response(response: requests.Response) -> requests.Response:
     """Return ``response`` if it carries a token; raise TokenEndpointError otherwise."""
     status = response.status_code
     try:
-        body = response.json()
+        body = json_body.loads(response.content)
     except ValueError:
         raise TokenEndpointError(status, "invalid_response", f"HTTP {status} without JSON") from None
     if isinstance(body, dict) and body.get("error"):
@@ -77,9 +86,9 @@ def _checked_token_response(response: requests.Response) -> requests.Response:
     return response
 
 
-def _compliance_fix(client: OAuth2Session) -> None:
-    """Check every token answer, and keep the environment's proxies out of token requests."""
-    client.trust_env = False
+def _compliance_fix(client: OAuth2Session, network: Network, token_url: str) -> None:
+    """Check every token answer; send token requests through the configured network, never the environment's."""
+    network.apply(client, token_url)  # its proxy and CA bundle; no .netrc
     client.register_compliance_hook("access_token_response", _checked_token_response)
     client.register_compliance_hook("refresh_token_response", _checked_token_response)
 
@@ -110,7 +119,7 @@ def register_client(app: Flask, settings: Settings):
         authorize_params={"audience": AUDIENCE, "prompt": "consent"},
         client_kwargs=_client_kwargs(settings),
         client_auth_methods=[(JSON_AUTH, _client_secret_json)],
-        compliance_fix=_compliance_fix,
+        compliance_fix=lambda client: _compliance_fix(client, settings.network, f"{settings.atlassian_auth_url}/oauth/token"),
     )
 
 
@@ -121,34 +130,50 @@ def _client_kwargs(settings: Settings) -> dict:
             "code_challenge_method": "S256"}
 
 
-def refresh(settings: Settings, refresh_token: str) -> Mapping:
-    """Return the token endpoint's answer to a refresh; raise AuthError when the grant is over."""
+def refresh(
+    settings: Settings, refresh_token: str, *, timeout: tuple[float, float] = REFRESH_TIMEOUT,
+    attempts: int = REFRESH_ATTEMPTS, on_retry: Callable[[], None] = lambda: None,
+) -> Mapping:
+    """Return the token endpoint's answer to a refresh; raise AuthError when the grant is over.
+
+    A request that times out or loses its connection is sent again at once with the same refresh
+    token (``attempts`` in all): the answer that never arrived may have rotated it already.
+    """
     client = OAuth2Session(
         client_id=settings.oauth_client_id, client_secret=settings.oauth_client_secret,
-        token_endpoint=f"{settings.atlassian_auth_url}/oauth/token", **_client_kwargs(settings),
+        token_endpoint=f"{settings.atlassian_auth_url}/oauth/token", **{**_client_kwargs(settings), "default_timeout": timeout},
     )
     client.register_client_auth_method((JSON_AUTH, _client_secret_json))
-    _compliance_fix(client)
+    _compliance_fix(client, settings.network, f"{settings.atlassian_auth_url}/oauth/token")
     with client:
-        try:
-            return dict(client.refresh_token(refresh_token=refresh_token))
-        except (AuthlibBaseError, requests.RequestException) as exc:
-            error = as_jira_error(exc)
+        for attempt in range(1, attempts + 1):
+            try:
+                return dict(client.refresh_token(refresh_token=refresh_token))
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                if attempt < attempts:
+                    log.warning("Token refresh got no answer (%s); sending it again at once", type(exc).__name__)
+                    on_retry()
+                    continue
+                failure: Exception = exc
+            except (AuthlibBaseError, requests.RequestException) as exc:
+                failure = exc
+            error = as_jira_error(failure)
             log.warning("Token refresh failed: %s (%s)", type(error).__name__, error.status)
-            raise error from exc
+            raise error from failure
+    raise AssertionError("unreachable")
 
 
-def accessible_resources(api_url: str, access_token: str) -> list[Site]:
+def accessible_resources(api_url: str, access_token: str, network: Network) -> list[Site]:
     """Return the sites a grant reaches; raise JiraError on failure."""
     url = f"{api_url}/oauth/token/accessible-resources"
     try:
-        response = get_transport().get(url, auth=StaticBearer(access_token), timeout=TIMEOUT, allow_redirects=False)
+        response = get_transport(network).get(url, auth=StaticBearer(access_token), timeout=TIMEOUT, allow_redirects=False)
     except requests.RequestException as exc:
         raise as_jira_error(exc) from exc
     if response.status_code == 401:
         raise AuthError("Atlassian did not accept the new sign-in.", status=401)
     try:
-        payload = response.json() if response.ok else None
+        payload = json_body.loads(response.content) if response.ok else None
     except ValueError:
         payload = None
     if not isinstance(payload, list):

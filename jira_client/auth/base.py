@@ -66,6 +66,10 @@ class AuthStrategy:
         """Return the Jira account id behind this request's credentials when known without a call, else ""."""
         return ""
 
+    def spends_app_quota(self) -> bool:
+        """Return whether this request's calls spend the OAuth app's hourly points quota (API tokens do not)."""
+        return False
+
     # -- signing in and out --
 
     def login_redirect(self, next_path: str) -> Response:

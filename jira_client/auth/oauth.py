@@ -19,6 +19,7 @@ sign-in:
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timezone
 from typing import Iterable, Mapping
 from urllib.parse import urlsplit
@@ -36,10 +37,10 @@ from jira_client.auth.atlassian import BearerAuth
 from jira_client.auth.base import SETUP_HIDDEN, SETUP_LOCKED, SETUP_OPEN, AuthStrategy, Viewer
 from jira_client.auth.emergency import EmergencyAdmin
 from jira_client.auth.oauth_views import bp
-from jira_client.auth.session_data import AUTH_KEY, PER_SITE_SESSION_KEYS, safe_next
-from jira_client.auth.tokens import TokenCipher, TokenKeeper, TokenRecord, TokenStore, store_for
+from jira_client.auth.session_data import AUTH_KEY, OWNER_KEY, PER_PERSON_SESSION_KEYS, PER_SITE_SESSION_KEYS, safe_next
+from jira_client.auth.tokens import RENEW_EVERY_SECONDS, TokenCipher, TokenKeeper, TokenRecord, TokenStore, store_for
 from jira_client.observability import events
-from jira_client.observability.checks import Check
+from jira_client.observability.checks import Check, check_reachable
 from jira_client.sessions import STORE_ERRORS
 from jira_client.settings import Settings
 from jira_client.state import app_state
@@ -59,9 +60,11 @@ class OAuthStrategy(AuthStrategy):
         super().__init__(settings)
         self.api_url = settings.atlassian_api_url
         self.admin = EmergencyAdmin(settings)
+        self.refresh_timeout = atlassian.REFRESH_TIMEOUT  # (connect, read) of a token refresh; tests shorten it
         self.store: TokenStore | None = None
         self.keeper: TokenKeeper | None = None
         self.client = None
+        self.clock = time.time  # when a record's expiry was last renewed (tests move it)
 
     def init_app(self, app: Flask) -> None:
         """Register the Authlib client, the token store (next to the sessions) and the sign-in pages."""
@@ -70,6 +73,7 @@ class OAuthStrategy(AuthStrategy):
         self.keeper = TokenKeeper(self.store, self.refresh, on_refresh=events.token_refreshed)
         self.client = atlassian.register_client(app, self.settings)
         app_state(app).token_store = self.store
+        app.after_request(self._renew_record)
         app.register_blueprint(bp)
         app.add_template_filter(_epoch, "epoch")
 
@@ -123,6 +127,10 @@ class OAuthStrategy(AuthStrategy):
             return ""
         return (self._signed_in() or {}).get("account_id", "")
 
+    def spends_app_quota(self) -> bool:
+        """Return True: every 3LO call spends the app's hourly quota (the emergency admin's API token does not)."""
+        return not self.admin.active()
+
     def cache_scope(self) -> str:
         """Return account id and site: cached Jira data is never shared across people or sites."""
         if self.admin.active():
@@ -169,31 +177,68 @@ class OAuthStrategy(AuthStrategy):
             self.store.delete(info["record"])
         g.pop("oauth_record", None)
 
+    def _renew_record(self, response: Response) -> Response:
+        """Renew the token record's expiry along with the session's (at most once a minute): they end together."""
+        info = session.get(AUTH_KEY)
+        if not isinstance(info, dict) or not info.get("record"):
+            return response
+        now = int(self.clock())
+        if now - int(info.get("renewed") or 0) < RENEW_EVERY_SECONDS:
+            return response
+        try:
+            self.store.touch(info["record"])
+        except STORE_ERRORS as exc:  # the session is not saved either then; the next request tries again
+            log.warning("Could not renew a token record's expiry: %s", type(exc).__name__)
+            return response
+        session[AUTH_KEY] = {**info, "renewed": now}
+        return response
+
     # -- the identity service --
 
     def refresh(self, refresh_token: str) -> Mapping:
         """Return the token endpoint's answer to a refresh; raise AuthError when the grant is over."""
-        return atlassian.refresh(self.settings, refresh_token)
+        return atlassian.refresh(self.settings, refresh_token, timeout=self.refresh_timeout,
+                                 on_retry=lambda: events.token_refreshed("retried"))
 
     def accessible_resources(self, access_token: str) -> list[Site]:
         """Return the sites this grant reaches; raise JiraError on failure."""
-        return atlassian.accessible_resources(self.api_url, access_token)
+        return atlassian.accessible_resources(self.api_url, access_token, self.settings.network)
 
-    def use_site(self, site: Site) -> None:
-        """Make ``site`` (one of the grant's) the session's site and load who the person is there."""
+    def use_site(self, site: Site) -> bool:
+        """Make ``site`` (one of the grant's) the session's site and load who the person is there.
+
+        Return whether the session changed hands: another account was the last signed in on it, so
+        the page it was to return to is not this person's (the caller goes home instead).
+        """
         info = session[AUTH_KEY]
         record = self.current_record()
         if record is None:
             raise AuthError("Your Atlassian sign-in has ended.")
         base_url = f"{self.api_url}/ex/jira/{site.id}"
         auth = BearerAuth(self.keeper, info["record"])
-        me = JiraClient(get_transport(), base_url, auth, timeout=atlassian.TIMEOUT).myself()
+        me = JiraClient(get_transport(self.settings.network), base_url, auth, timeout=atlassian.TIMEOUT).myself()
         if me is None:
             raise BadResponse("Jira did not say who you are.")
         for key in PER_SITE_SESSION_KEYS:
             session.pop(key, None)
         session[AUTH_KEY] = {**info, "site": site.as_dict(), "account_id": me.account_id, "name": me.display_name}
         events.signed_in(me.account_id, site.url)
+        return self._hand_over(me.account_id, self.cache_scope())
+
+    def _hand_over(self, account_id: str, scope: str) -> bool:
+        """Make the session this person's: drop what another account, or this one on another site, left.
+
+        Return whether another account had it. A session nobody was known on (a fresh browser, a
+        post made signed out) keeps its drafts: they were typed by whoever is signing in now.
+        """
+        previous = session.get(OWNER_KEY)
+        session[OWNER_KEY] = {"account_id": account_id, "scope": scope}
+        if not isinstance(previous, dict):
+            return False
+        if previous.get("scope") != scope:
+            for key in PER_PERSON_SESSION_KEYS:
+                session.pop(key, None)
+        return previous.get("account_id") != account_id
 
     # -- /setup: emergency admin access --
 
@@ -208,6 +253,7 @@ class OAuthStrategy(AuthStrategy):
         if not self.admin.accepts(offered):
             return False
         self.forget_tokens()
+        self._hand_over("", "shared")  # the emergency admin is nobody's account: a person's drafts stay theirs
         self.admin.start()
         return True
 
@@ -221,7 +267,7 @@ class OAuthStrategy(AuthStrategy):
         return "Atlassian sign-in", self.settings.atlassian_auth_url
 
     def doctor_checks(self, transport: requests.Session) -> list[Check]:
-        """Return whether the OAuth client is configured and its redirect URI is consistent."""
+        """Return whether the API gateway answers (through the configured network), the OAuth client is set, the redirect URI consistent."""
         settings = self.settings
         present = settings.oauth_client_id and settings.oauth_client_secret
         checks = [Check(
@@ -231,7 +277,7 @@ class OAuthStrategy(AuthStrategy):
         )]
         problem = atlassian.redirect_uri_problem(settings.oauth_redirect_uri)
         checks.append(Check("redirect URI", problem is None, problem or f"{settings.oauth_redirect_uri} is consistent"))
-        return checks
+        return [check_reachable(self.api_url, transport, "Atlassian API gateway"), *checks]
 
 
     def local_entry(self, served_at: str, sandbox_people: str = "") -> tuple[str, str]:

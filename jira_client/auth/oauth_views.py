@@ -20,6 +20,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 
+from jira_client.anonymous_forms import sessionless_csrf
 from jira_client.api.errors import AuthError, JiraError
 from jira_client.api.models import Site
 from jira_client.auth.atlassian import as_jira_error
@@ -73,7 +74,7 @@ def login():
     Opened at another host name than the registered callback's (127.0.0.1 for localhost), it first
     moves to that host: the browser keeps the sign-in's state per host name, so a sign-in
     started elsewhere could never be finished. Once only: a proxy that rewrites the host cannot
-    make it loop.
+    make it loop. Showing it stores no session: its CSRF token is a signed cookie (``anonymous_forms``).
     """
     strategy = current_strategy()
     callback_host = urlsplit(strategy.settings.oauth_redirect_uri).hostname
@@ -86,6 +87,7 @@ def login():
 
 
 @bp.post("/login/start")
+@sessionless_csrf
 def start():
     """Remember where to go back to and send the browser to Atlassian's consent page."""
     form = SignInForm()
@@ -153,12 +155,12 @@ def _complete_sign_in(strategy, token: Mapping, sites: list[Site]):
     if len(sites) > 1:
         return redirect(url_for("auth.sites", next=next_path))
     try:
-        strategy.use_site(sites[0])
+        changed_hands = strategy.use_site(sites[0])
     except JiraError as error:
         strategy.forget_tokens()
         log.warning("Reading the signed-in person failed: %s", type(error).__name__)
         return _failure(502, "Sign-in did not complete", "Jira did not say who you are. Start again.")
-    return redirect(next_path)
+    return redirect("/" if changed_hands else next_path)  # another's page to return to is not theirs
 
 
 @bp.route("/sites", methods=["GET", "POST"])
@@ -178,8 +180,8 @@ def sites():
         chosen = next((site for site in grant_sites if site.id == form.site.data), None)
         if chosen is None:
             return render_template("auth/sites.html", error="Choose one of your sites.", **page), 400
-        strategy.use_site(chosen)
-        return redirect(next_path)
+        changed_hands = strategy.use_site(chosen)
+        return redirect("/" if changed_hands else next_path)
     return render_template("auth/sites.html", error=None, **page)
 
 

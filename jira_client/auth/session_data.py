@@ -1,8 +1,14 @@
 """What a session holds about a sign-in (never a token), and where a sign-in may lead back to.
 
-``AUTH_KEY`` holds {"record", "sites", "site", "account_id", "name"}: the id of the encrypted
-token record (the record itself lives apart, see ``tokens.py``), the sites the grant reaches,
-the chosen one, and who the person is there.
+``AUTH_KEY`` holds {"record", "sites", "site", "account_id", "name", "renewed"}: the id of the
+encrypted token record (the record itself lives apart, see ``tokens.py``), the sites the grant
+reaches, the chosen one, who the person is there, and when the record's expiry was last renewed
+with the session's.
+
+``OWNER_KEY`` holds {"account_id", "scope"} of the last person (and site) signed in on this session.
+It outlives a sign-in that ends (a revoked grant, an expired refresh token) but not a logout or
+the session's end, so that what was kept for that person, their drafts (``PER_PERSON_SESSION_KEYS``)
+and the page they were sent back to, is handed to nobody else who signs in on the same browser.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ from urllib.parse import unquote, urlsplit
 AUTH_KEY = "auth"
 NEXT_KEY = "login_next"
 ADMIN_KEY = "admin_session"
+OWNER_KEY = "owner"
 PER_SITE_SESSION_KEYS = ("page_tokens", "counts", "permissions", "issue_types")  # caches that belong to one site
+PER_PERSON_SESSION_KEYS = ("drafts",)  # what one person typed on one site (web/forms/drafts.py)
 
 
 def safe_next(value: str | None) -> str:

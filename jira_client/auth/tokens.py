@@ -24,6 +24,14 @@ The lifecycle, and why it is built this way:
 5. When the refresh is refused (``invalid_grant``: revoked, idle for 90 days, 365 days after
    consent, or a rotated token reused), the record is **purged** and ``AuthError`` is raised; the
    web layer sends the person to sign in again.
+6. A record **ends with its session**. It is stored with the session's own expiry (the idle
+   limit, ``PERMANENT_SESSION_LIFETIME``) plus ``RENEW_EVERY_SECONDS``, and every request of the
+   session renews it (``touch``, at most once per ``RENEW_EVERY_SECONDS``), so a session that
+   ends by idleness leaves no refresh token behind for longer than that minute; one that ends by
+   its absolute limit, by logout or by the idle check is deleted with it (``forget_tokens``).
+   Atlassian documents no way to revoke a 3LO grant (reference/atlassian-api.md §1.5), so the
+   grant itself stays valid at Atlassian until its refresh token idles out (90 days) or the person
+   removes the app from their Atlassian account; without the record, nobody holds its token.
 """
 
 from __future__ import annotations
@@ -45,14 +53,17 @@ from jira_client.api.errors import AuthError, JiraError, TransportError
 from jira_client.auth.locks import LockTimeout, file_lock, redis_lock, stripe_path
 
 LEEWAY_SECONDS = 120  # refresh this long before the access token expires (clock skew, slow calls)
-RECORD_TTL_SECONDS = 90 * 24 * 3600  # Atlassian's refresh tokens die after 90 idle days anyway
+RECORD_TTL_SECONDS = 90 * 24 * 3600  # only for a store built without a session lifetime (tests, tools)
+RENEW_EVERY_SECONDS = 60  # a record's expiry is renewed at most this often, and outlives its session by at most this
 REFRESH_IDLE_DAYS = 90
 GRANT_LIFETIME_DAYS = 365
 HKDF_INFO = b"jira-web-client token records v1"
 # Wait this long for another request's refresh of the same grant before giving up: short enough
 # that the wait plus the page's own Jira time budget (20 s) stays under Heroku's 30 s router limit.
 LOCK_TIMEOUT = 8.0
-LOCK_EXPIRY = 30.0  # a Redis lock frees itself this long after a worker died holding it
+# A Redis lock frees itself this long after a worker died holding it: longer than a refresh can
+# take with its retry (2 x (3.05 + 15) s, atlassian.REFRESH_TIMEOUT), so it never expires mid-refresh.
+LOCK_EXPIRY = 60.0
 
 
 @dataclass(frozen=True)
@@ -147,6 +158,7 @@ class TokenStore(Protocol):
     def create(self, record: TokenRecord) -> str: ...
     def replace(self, record_id: str, record: TokenRecord, expected_version: int) -> bool: ...
     def delete(self, record_id: str) -> None: ...
+    def touch(self, record_id: str) -> None: ...
     def refresh_lock(self, record_id: str) -> AbstractContextManager: ...
 
 
@@ -164,9 +176,10 @@ class CacheTokenStore:
 
     def __init__(
         self, cache, cipher: TokenCipher, lock_dir: str, prefix: str = "session:", lock_timeout: float = LOCK_TIMEOUT,
+        ttl: int = RECORD_TTL_SECONDS,
     ) -> None:
         self.cache, self.cipher, self.lock_dir, self.lock_timeout = cache, cipher, lock_dir, lock_timeout
-        self.prefix = f"{prefix}tokens:"
+        self.prefix, self.ttl = f"{prefix}tokens:", ttl
 
     def _key(self, record_id: str) -> str:
         return self.prefix + record_id
@@ -202,13 +215,20 @@ class CacheTokenStore:
         with self._write_lock(record_id):
             self.cache.delete(self._key(record_id))
 
+    def touch(self, record_id: str) -> None:
+        """Give the record a full lifetime again, if it still exists (never brings a deleted one back)."""
+        with self._write_lock(record_id):
+            stored = self.cache.get(self._key(record_id))
+            if isinstance(stored, dict):
+                self.cache.set(self._key(record_id), stored, timeout=self.ttl)
+
     def refresh_lock(self, record_id: str) -> AbstractContextManager:
         """Return the lock held around one refresh of this record."""
         return file_lock(stripe_path(self.lock_dir, "refresh", record_id), self.lock_timeout)
 
     def _put(self, record_id: str, record: TokenRecord) -> None:
         value = {"version": record.version, "sealed": self.cipher.seal(record)}
-        self.cache.set(self._key(record_id), value, timeout=RECORD_TTL_SECONDS)
+        self.cache.set(self._key(record_id), value, timeout=self.ttl)
 
 
 # KEYS[1] = record key; ARGV = expected version, new version, sealed record, ttl seconds.
@@ -225,9 +245,12 @@ return 0
 class RedisTokenStore:
     """Records in Redis hashes; compare-and-set is one Lua script, the refresh lock a Redis lock."""
 
-    def __init__(self, client, cipher: TokenCipher, prefix: str = "session:", lock_timeout: float = LOCK_TIMEOUT) -> None:
+    def __init__(
+        self, client, cipher: TokenCipher, prefix: str = "session:", lock_timeout: float = LOCK_TIMEOUT,
+        ttl: int = RECORD_TTL_SECONDS,
+    ) -> None:
         self.client, self.cipher, self.lock_timeout = client, cipher, lock_timeout
-        self.prefix = f"{prefix}tokens:"
+        self.prefix, self.ttl = f"{prefix}tokens:", ttl
         self._cas = client.register_script(_COMPARE_AND_SET)
 
     def _key(self, record_id: str) -> str:
@@ -246,18 +269,22 @@ class RedisTokenStore:
         key = self._key(record_id)
         with self.client.pipeline() as pipe:
             pipe.hset(key, mapping={"version": record.version, "sealed": self.cipher.seal(record)})
-            pipe.expire(key, RECORD_TTL_SECONDS)
+            pipe.expire(key, self.ttl)
             pipe.execute()
         return record_id
 
     def replace(self, record_id: str, record: TokenRecord, expected_version: int) -> bool:
         """Store ``record`` only if the stored version is still ``expected_version`` (atomically)."""
-        args = [expected_version, record.version, self.cipher.seal(record), RECORD_TTL_SECONDS]
+        args = [expected_version, record.version, self.cipher.seal(record), self.ttl]
         return bool(self._cas(keys=[self._key(record_id)], args=args))
 
     def delete(self, record_id: str) -> None:
         """Remove the record; later compare-and-sets on it fail."""
         self.client.delete(self._key(record_id))
+
+    def touch(self, record_id: str) -> None:
+        """Give the record a full lifetime again, if it still exists (EXPIRE never creates a key)."""
+        self.client.expire(self._key(record_id), self.ttl)
 
     def refresh_lock(self, record_id: str) -> AbstractContextManager:
         """Return the Redis lock (with an expiry) held around one refresh of this record."""
@@ -265,13 +292,20 @@ class RedisTokenStore:
 
 
 def store_for(config: Mapping, cipher: TokenCipher, instance_path: str) -> TokenStore:
-    """Return the token store that shares Flask-Session's backend (from the app's config)."""
+    """Return the token store that shares Flask-Session's backend and its sessions' lifetime (from the app's config)."""
     prefix = str(config.get("SESSION_KEY_PREFIX") or "session:")
+    ttl = session_lifetime(config) + RENEW_EVERY_SECONDS
     if config.get("SESSION_TYPE") == "redis":
-        return RedisTokenStore(config["SESSION_REDIS"], cipher, prefix)
+        return RedisTokenStore(config["SESSION_REDIS"], cipher, prefix, ttl=ttl)
     if config.get("SESSION_TYPE") != "cachelib":
         raise ValueError(f"token records need SESSION_TYPE redis or cachelib, not {config.get('SESSION_TYPE')!r}")
-    return CacheTokenStore(config["SESSION_CACHELIB"], cipher, os.path.join(instance_path, "token-locks"), prefix)
+    return CacheTokenStore(config["SESSION_CACHELIB"], cipher, os.path.join(instance_path, "token-locks"), prefix, ttl=ttl)
+
+
+def session_lifetime(config: Mapping) -> int:
+    """Return how long the store keeps an unused session, in whole seconds (Flask's PERMANENT_SESSION_LIFETIME)."""
+    lifetime = config.get("PERMANENT_SESSION_LIFETIME") or RECORD_TTL_SECONDS
+    return int(lifetime.total_seconds() if hasattr(lifetime, "total_seconds") else lifetime)
 
 
 class TokenKeeper:

@@ -7,11 +7,14 @@ credentials belong to its auth strategy (``doctor_checks``), which knows what th
 
 from __future__ import annotations
 
+import os
+import ssl
 import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
+from urllib.parse import urlsplit
 
 import redis
 import requests
@@ -19,17 +22,29 @@ from flask import Flask
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from jira_client.api.transport import Network
+
 PROBE_TIMEOUT = (1.5, 3.0)  # (connect, read) seconds: a probe must never hang a worker
 REDIS_PROBE_TIMEOUT = 1.0
 
 
 @dataclass(frozen=True)
 class Check:
-    """One answered question: ``ok`` and a sentence saying what was found."""
+    """One answered question: ``ok`` and a sentence saying what was found.
+
+    ``public`` is the same sentence without addresses or paths, for anonymous callers of
+    /readyz ("" when ``detail`` holds none).
+    """
 
     name: str
     ok: bool
     detail: str
+    public: str = ""
+
+    @property
+    def shown_to_anyone(self) -> str:
+        """Return the sentence that may be shown to anyone."""
+        return self.public or self.detail
 
 
 def check_session_store(app: Flask, redis_probe: redis.Redis | None = None) -> Check:
@@ -63,8 +78,9 @@ def _check_writable(directory: str) -> Check:
         with tempfile.NamedTemporaryFile(dir=directory, prefix=".ready-"):
             pass
     except OSError as exc:
-        return Check("session store", False, f"cannot write to the session folder {directory}: {exc.strerror}")
-    return Check("session store", True, f"session folder {directory} is writable")
+        return Check("session store", False, f"cannot write to the session folder {directory}: {exc.strerror}",
+                     f"cannot write to the session folder: {exc.strerror}")
+    return Check("session store", True, f"session folder {directory} is writable", "the session folder is writable")
 
 
 def check_reachable(url: str, transport: requests.Session, name: str = "Jira") -> Check:
@@ -74,9 +90,51 @@ def check_reachable(url: str, transport: requests.Session, name: str = "Jira") -
         response = transport.get(url, timeout=PROBE_TIMEOUT, allow_redirects=False, stream=True)
         response.close()
     except requests.RequestException as exc:
-        return Check(f"{name} reachable", False, f"{url} did not answer: {type(exc).__name__}")
+        return Check(f"{name} reachable", False, f"{url} did not answer: {type(exc).__name__}",
+                     f"did not answer: {type(exc).__name__}")
     elapsed = (time.perf_counter() - started) * 1000
-    return Check(f"{name} reachable", True, f"{url} answered HTTP {response.status_code} in {elapsed:.0f} ms")
+    answered = f"answered HTTP {response.status_code} in {elapsed:.0f} ms"
+    return Check(f"{name} reachable", True, f"{url} {answered}{_route(transport, url)}", answered)
+
+
+def _route(transport: requests.Session, url: str) -> str:
+    """Return " (through the proxy host:port)" when ``transport`` sends calls to ``url`` through one."""
+    network = getattr(transport, "network", None)
+    proxy = network.proxy_for(url) if isinstance(network, Network) else ""
+    return f" (through the proxy {proxy_address(proxy)})" if proxy else ""
+
+
+def proxy_address(proxy_url: str) -> str:
+    """Return a proxy URL's scheme, host and port only: its credentials are never shown."""
+    parts = urlsplit(proxy_url)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname}{port}"
+
+
+def check_network(network: Network) -> list[Check]:
+    """Return how calls to Atlassian leave this machine, and whether a configured CA bundle loads."""
+    routes = [f"{scheme} through {proxy_address(url)}" for scheme, url in (("https", network.https_proxy),
+                                                                          ("http", network.http_proxy)) if url]
+    detail = "; ".join(routes) + (f"; directly for NO_PROXY {network.no_proxy}" if network.no_proxy else "") if routes \
+        else "direct connections (HTTPS_PROXY and HTTP_PROXY are not set)"
+    checks = [Check("network", True, detail)]
+    if network.ca_bundle:
+        checks.append(_check_ca_bundle(network.ca_bundle))
+    return checks
+
+
+def _check_ca_bundle(path: str) -> Check:
+    """Return whether the CA bundle (REQUESTS_CA_BUNDLE or SSL_CERT_FILE) loads, and how many CAs it holds."""
+    name = "CA bundle (REQUESTS_CA_BUNDLE or SSL_CERT_FILE)"
+    try:
+        context = ssl.create_default_context(**({"capath": path} if os.path.isdir(path) else {"cafile": path}))
+    except (OSError, ssl.SSLError) as exc:
+        return Check(name, False, f"{path} could not be loaded: {exc}")
+    count = len(context.get_ca_certs())
+    held = f"{count} certificates" if count or not os.path.isdir(path) else "a folder of certificates"
+    if not count and not os.path.isdir(path):
+        return Check(name, False, f"{path} holds no certificate")
+    return Check(name, True, f"{path}: {held}, trusted instead of the default bundle")
 
 
 class CachedProbe:

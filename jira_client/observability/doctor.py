@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from jira_client.api.transport import get_transport
-from jira_client.observability.checks import Check, check_reachable, check_session_store
+from jira_client.observability.checks import Check, check_network, check_reachable, check_session_store
 from jira_client.state import app_state
 
 OK_MARK, FAIL_MARK = "✔", "✘"
@@ -36,10 +36,12 @@ def print_and_exit(checks: list[Check]) -> None:
 def run_checks(app: Flask) -> list[Check]:
     """Return every check for a built app (its settings are valid, or it would not exist)."""
     state = app_state(app)
+    transport = get_transport(state.settings.network)
     checks = [Check("settings", True, f"valid (APP_MODE={state.settings.app_mode})"), check_session_store(app)]
+    checks += check_network(state.settings.network)
     name, url = state.strategy.reachability_target()
-    checks.append(check_reachable(url, get_transport(), name))
-    return checks + state.strategy.doctor_checks(get_transport())
+    checks.append(check_reachable(url, transport, name))
+    return checks + state.strategy.doctor_checks(transport)
 
 
 def report(checks: list[Check]) -> str:

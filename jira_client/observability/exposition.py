@@ -27,7 +27,7 @@ bp = Blueprint("metrics", __name__)
 def metrics() -> Response:
     """Return every metric in the Prometheus text format."""
     token = app_state().settings.metrics_token
-    if token and not _bearer_matches(request.headers.get("Authorization", ""), token):
+    if token and not metrics_token_presented():
         return Response(
             "A valid metrics token is required.\n", status=401, mimetype="text/plain",
             headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
@@ -45,6 +45,12 @@ def _registry() -> CollectorRegistry:
     registry = CollectorRegistry()
     MultiProcessCollector(registry, path=directory)
     return registry
+
+
+def metrics_token_presented() -> bool:
+    """Return whether this request carries the configured METRICS_TOKEN (never when none is set)."""
+    token = app_state().settings.metrics_token
+    return bool(token) and _bearer_matches(request.headers.get("Authorization", ""), token)
 
 
 def _bearer_matches(header: str, token: str) -> bool:

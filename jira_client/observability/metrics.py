@@ -19,7 +19,7 @@ import os
 if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
-from prometheus_client import Counter, Histogram  # noqa: E402  (after the folder exists)
+from prometheus_client import Counter, Gauge, Histogram  # noqa: E402  (after the folder exists)
 
 PREFIX = "jira_web"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -59,15 +59,43 @@ sign_outs = Counter(f"{PREFIX}_sign_outs", "Sign-outs.")
 auth_failures = Counter(
     f"{PREFIX}_auth_failures", "Failed sign-ins and credentials Jira refused, by reason.", ["reason"],
 )
-admin_setup = Counter(f"{PREFIX}_admin_setup", "Uses of the admin /setup page, by action.", ["action"])
+admin_setup = Counter(
+    f"{PREFIX}_admin_setup",
+    "Uses of the admin /setup page, by action (throttled: a guess refused unchecked; locked: a lockout began).",
+    ["action"],
+)
+# The hourly points quota of the OAuth app (jira_client/quota).
+quota_points_spent = Counter(
+    f"{PREFIX}_quota_points_spent", "Points of the app's hourly Jira quota spent by this app's calls (estimated per answer).",
+)
+quota_points_left = Gauge(
+    f"{PREFIX}_quota_points_left", "Points left in the app's hourly Jira quota, as Jira's latest Beta-RateLimit header said.",
+    multiprocess_mode="mostrecent",
+)
+quota_points_limit = Gauge(
+    f"{PREFIX}_quota_points_limit", "Points of the app's hourly Jira quota, as Jira's latest Beta-RateLimit-Policy said.",
+    multiprocess_mode="mostrecent",
+)
+quota_decisions = Counter(
+    f"{PREFIX}_quota_decisions", "Fair-share decisions on calls to Jira, by decision (allow, slow) and reason.",
+    ["decision", "reason"],
+)
+quota_ledger_failures = Counter(
+    f"{PREFIX}_quota_ledger_failures", "Times the shared points ledger or read cache could not be reached (pages went on).",
+    ["store"],
+)
+read_cache = Counter(
+    f"{PREFIX}_read_cache", "Per-person read cache lookups: hit (fresh), miss, or stale (an older copy served instead of an error).",
+    ["result"],
+)
 
 # The label values each free-form label accepts; anything else is counted as "other".
-REFRESH_OUTCOMES = frozenset({"success", "failure", "invalid_grant", "reused", "waited", "revoked"})
+REFRESH_OUTCOMES = frozenset({"success", "failure", "invalid_grant", "reused", "waited", "revoked", "retried"})
 AUTH_FAILURE_REASONS = frozenset({
     "access_denied", "state_mismatch", "code_exchange", "invalid_grant", "no_sites", "refresh_failed",
     "jira_401", "setup_denied", "session_expired",
 })
-SETUP_ACTIONS = frozenset({"view", "sign_in", "denied", "sign_out"})
+SETUP_ACTIONS = frozenset({"view", "sign_in", "denied", "sign_out", "throttled", "locked"})
 RATE_LIMIT_REASONS = frozenset({
     "jira-burst-based", "jira-quota-based", "jira-cost-based", "jira-per-issue-on-write",
     "jira-quota-tenant-based", "jira-quota-global-based", "unknown",

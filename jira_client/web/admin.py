@@ -4,26 +4,34 @@ What /setup offers is the auth strategy's answer (``setup_access``): single_user
 anyone (they already act as the shared account); multi_user hides it (404) unless
 ``ADMIN_TOKEN`` is set, and then asks for that token (a CSRF-protected POST, compared in
 constant time) before an hour-long admin session on the shared API token. Every use is logged,
-never the token itself.
+never the token itself. Wrong tokens are slowed down, then locked out, per client address and
+for everyone (``guesses.py``); refused attempts answer 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, redirect, render_template, request, url_for
 
+from jira_client.anonymous_forms import sessionless_csrf
 from jira_client.api.errors import JiraError
 from jira_client.auth.base import SETUP_HIDDEN, SETUP_LOCKED
 from jira_client.observability import events
 from jira_client.settings import VARIABLES
 from jira_client.state import app_state, current_strategy
 from jira_client.web.errors import describe
+from jira_client.web.guesses import throttle_for
 from jira_client.web.forms.screens import AdminTokenForm
 from jira_client.web.jira import get_jira
 
 log = logging.getLogger(__name__)
 bp = Blueprint("admin", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its count of guesses at ADMIN_TOKEN (in Redis when the sessions are)."""
+    app_state(app).setup_guesses = throttle_for(app.config)
 
 
 def configuration() -> list[tuple[str, str]]:
@@ -38,6 +46,7 @@ def configuration() -> list[tuple[str, str]]:
 
 
 @bp.route("/setup", methods=["GET", "POST"])
+@sessionless_csrf  # the gate is shown to people without a session: no session is stored for it
 def setup():
     """Show the configuration and whether Jira answers; in multi_user, ask for ADMIN_TOKEN first."""
     access = current_strategy().setup_access()
@@ -59,10 +68,21 @@ def _admin_gate():
     form = AdminTokenForm()
     if request.method == "GET":
         return render_template("admin/setup.html", form=form, gate=True, refused=False)
+    guesses, address = app_state().setup_guesses, request.remote_addr or ""
+    verdict = guesses.attempt(address)
+    if not verdict.allowed:
+        log.warning("Emergency admin token not checked for %s: %s for %d s", address, verdict.reason, verdict.retry_after)
+        events.setup_used("throttled")
+        page = render_template("admin/setup.html", form=form, gate=True, refused=False, wait=verdict)
+        return page, 429, {"Retry-After": str(verdict.retry_after)}
     if current_strategy().unlock_setup(form.admin_token.data or ""):
-        log.warning("Emergency admin session granted to %s", request.remote_addr)
+        guesses.succeeded(address)
+        log.warning("Emergency admin session granted to %s", address)
         events.setup_used("sign_in")
         return redirect(url_for("admin.setup"))
-    log.warning("Emergency admin session refused (wrong token) for %s", request.remote_addr)
+    log.warning("Emergency admin session refused (wrong token) for %s", address)
     events.setup_used("denied")
+    if verdict.locks_out:
+        log.warning("Emergency admin access locked after repeated wrong tokens (last from %s)", address)
+        events.setup_used("locked")
     return render_template("admin/setup.html", form=form, gate=True, refused=True), 403

@@ -9,6 +9,7 @@ from flask import g, request
 from jira_client.api.client import JiraClient
 from jira_client.api.transport import get_transport
 from jira_client.observability import client_options
+from jira_client.quota.web import governed
 from jira_client.state import app_state, current_strategy
 
 
@@ -16,7 +17,9 @@ def get_jira() -> JiraClient:
     """Return this request's JiraClient, built on first use and kept on ``g``."""
     if "jira" not in g:
         base_url, auth = current_strategy().jira_connection()
-        g.jira = JiraClient(get_transport(), base_url, auth, **app_state().client_options, **client_options(base_url))
+        state = app_state()
+        options = governed(client_options(base_url), base_url)  # cache, fair shares, points (jira_client/quota)
+        g.jira = JiraClient(get_transport(state.settings.network), base_url, auth, **state.client_options, **options)
     return g.jira
 
 

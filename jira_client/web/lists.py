@@ -13,6 +13,8 @@ import time
 
 from flask import request, session
 
+from jira_client.api import jql
+
 DIGITS = re.compile(r"[0-9]{1,7}")  # ASCII only: "²".isdigit() is True, but int("²") fails
 MAX_LISTINGS = 8  # queries whose tokens are remembered per session
 MAX_PAGES = 200
@@ -28,17 +30,16 @@ def int_arg(name: str, default: int = 0, maximum: int = 100_000) -> int:
 
 
 def jql_string(value: str) -> str:
-    """Return ``value`` as one quoted JQL string literal (backslash first, then quotes)."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(" " if ch in "\r\n\t" else ch for ch in escaped)
-    return f'"{escaped}"'
+    """Return ``value`` as one quoted JQL string literal (see ``jira_client.api.jql.quote``)."""
+    return jql.quote(value)
 
 
 STATUS_CATEGORIES = {"todo": "To Do", "inprogress": "In Progress", "done": "Done"}
 
 
-def project_jql(project_key: str, category: str = "", mine: bool = False, text: str = "") -> str:
-    """Return the JQL for a project's issue list with its quick filters, newest first."""
+def project_jql(project_key: str, category: str = "", mine: bool = False, text: str = "",
+                order: jql.SortKey | None = None) -> str:
+    """Return the JQL for a project's issue list with its quick filters, by ``order`` then newest first."""
     clauses = [f"project = {jql_string(project_key)}"]
     if category in STATUS_CATEGORIES:
         clauses.append(f"statusCategory = {jql_string(STATUS_CATEGORIES[category])}")
@@ -46,7 +47,8 @@ def project_jql(project_key: str, category: str = "", mine: bool = False, text: 
         clauses.append("assignee = currentUser()")
     if text:
         clauses.append(f"text ~ {jql_string(text)}")
-    return " AND ".join(clauses) + " ORDER BY created DESC"
+    query = " AND ".join(clauses) + " ORDER BY created DESC"
+    return (jql.with_order(query, order.field, bool(order.descending)) or query) if order else query
 
 
 def _listing_id(jql: str) -> str:
@@ -79,14 +81,16 @@ class PageTokens:
         """
         if next_token is None or page + 1 >= MAX_PAGES:
             return False
-        listings = dict(self._all())
+        stored = self._all()
+        listings = dict(stored)
         tokens = list(listings.pop(self.id, []))
         tokens += [""] * (page + 1 - len(tokens))
         tokens[page] = next_token
         listings[self.id] = tokens  # most recently used last
         while len(listings) > MAX_LISTINGS:
             listings.pop(next(iter(listings)))
-        session["page_tokens"] = listings
+        if list(listings.items()) != list(stored.items()):  # a page viewed again writes no session
+            session["page_tokens"] = listings
         return True
 
 

@@ -43,8 +43,8 @@ def test_pick_people_from_the_list_and_post_a_mention(sandbox, serve, page, tmp_
 
     page.get_by_role("button", name="Add comment").click()
     page.wait_for_url(f"{url}/issues/OPS-1?comments=last#comment-*")
-    mentions = page.locator(".comment").last.locator(".adf-mention")
+    mentions = page.locator(".comment").first.locator(".adf-mention")
     assert mentions.all_inner_texts() == ["@Bob Brown", "@Alice Anders"]
     assert mentions.first.get_attribute("data-account-id") == BOB
-    assert page.locator(".comment").last.inner_text().endswith("@bob!")
+    assert page.locator(".comment").first.inner_text().endswith("@bob!")
     assert not problems  # no script errors, nothing blocked by the CSP

@@ -14,8 +14,10 @@ def test_projects_issue_and_comment(sandbox, serve, page, tmp_path):
     url = serve(app)
 
     page.goto(f"{url}/")
-    assert page.url == f"{url}/projects"
+    assert page.locator("h1").inner_text() == "Your work"
     assert page.locator(".sandbox-banner").is_visible()
+    page.locator(".topbar").get_by_role("link", name="Projects").click()
+    page.wait_for_url(f"{url}/projects")
     page.get_by_role("link", name="ACME").first.click()
     page.wait_for_url(f"{url}/projects/ACME")
     page.locator("td.key a").first.click()
@@ -28,5 +30,5 @@ def test_projects_issue_and_comment(sandbox, serve, page, tmp_path):
     page.get_by_role("button", name="Add comment").click()
     page.wait_for_url(f"{url}/issues/{key}?comments=last#comment-*")
     assert page.get_by_text("Your comment was added.").is_visible()
-    assert page.locator(".comment").last.inner_text().endswith("Checked in the browser: works")
-    assert page.locator(".comment").last.locator("em").inner_text() == "works"
+    assert page.locator(".comment").first.inner_text().endswith("Checked in the browser: works")
+    assert page.locator(".comment").first.locator("em").inner_text() == "works"

@@ -39,6 +39,7 @@ def test_create_transition_edit_assign_and_comment(sandbox, serve, page, tmp_pat
     assert fields["customfield_10030"]["value"] == "Major" and fields["customfield_10032"]["child"]["value"] == "Dublin"
     assert [c["name"] for c in fields["components"]] == ["Monitoring"]
 
+    page.locator(".status-menu summary").click()  # the status button beside the title opens the transitions
     page.get_by_role("link", name="Done…").click()
     page.get_by_label("Resolution *").select_option(label="Won't Do")
     page.get_by_label("Comment").fill("Closing from the browser")
@@ -61,14 +62,14 @@ def test_create_transition_edit_assign_and_comment(sandbox, serve, page, tmp_pat
     page.get_by_label("Add a comment").fill("A comment to _change_")
     page.get_by_role("button", name="Add comment").click()
     page.wait_for_url(re.compile(rf".*/issues/{key}\?comments=last#comment-\d+"))
-    comment = page.locator(".comment").last
+    comment = page.locator(".comment").first  # newest first
     assert comment.locator("em").inner_text() == "change"
     comment.get_by_role("link", name="Edit").click()
     page.get_by_label("Your comment").fill("A comment, changed")
     page.get_by_role("button", name="Save comment").click()
     page.wait_for_url(re.compile(rf".*/issues/{key}#comment-\d+"))
     assert page.get_by_text("Your comment was changed.").is_visible()
-    comment = page.locator(".comment").last
+    comment = page.locator(".comment").first  # newest first
     assert comment.locator(".adf").inner_text() == "A comment, changed"
 
     comment.get_by_role("link", name="Delete").click()

@@ -92,6 +92,18 @@ def test_files_arrive_byte_for_byte_and_the_media_origin_never_sees_credentials(
     assert seen["requests"] == 7 and seen["with_authorization"] == 0 and seen["with_cookie"] == 0
 
 
+def test_files_are_never_gzipped_and_keep_their_own_headers(reader):
+    """The app gzips pages (jira_client/compression.py); a file passes through as Jira's media service sent it."""
+    for path, seeded in (("/attachments/10004", "10004"), ("/attachments/10003", "10003"), ("/attachments/10000/view", "10000")):
+        response = reader.client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200 and "Content-Encoding" not in response.headers, path
+        assert sha(response.data) == sha(SEEDED[seeded].make())
+        assert response.headers["Content-Disposition"].startswith("inline;" if path.endswith("/view") else "attachment;")
+        assert {k: response.headers.get(k) for k in SAFE} == SAFE and sandboxed(response)
+    page_answer = reader.client.get("/issues/ACME-14", headers={"Accept-Encoding": "gzip"})
+    assert page_answer.headers["Content-Encoding"] == "gzip"  # pages are, so the files' exemption is what is tested
+
+
 @pytest.mark.parametrize("attachment_id", ["10003", "10004", "10002"])  # the SVG and the HTML file carry scripts
 def test_anything_but_a_raster_image_is_a_sandboxed_download(reader, attachment_id):
     response = reader.client.get(f"/attachments/{attachment_id}")

@@ -39,9 +39,10 @@ def test_a_good_configuration_passes(good_env, admin_user):
 
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert [line[0] for line in lines[:-1]] == ["✔"] * 4
+    assert [line[0] for line in lines[:-1]] == ["✔"] * 5
     assert "credentials: GET /myself answered" in result.stdout
-    assert lines[-1] == "4 checks, all passed."
+    assert "✔ network: direct connections" in result.stdout
+    assert lines[-1] == "5 checks, all passed."
     assert admin_user["api_token"] not in result.stdout + result.stderr
 
 
@@ -93,5 +94,6 @@ def test_multi_user_checks_the_oauth_client_and_redirect_uri(tmp_path, sandbox):
 
     assert good.exit_code == 0, good.output
     assert "✔ Atlassian sign-in reachable" in good.output and "✔ redirect URI" in good.output
+    assert "✔ Atlassian API gateway reachable" in good.output
     assert wrong_path.exit_code == 1
     assert "✘ redirect URI: JIRA_OAUTH_REDIRECT_URI 'https://jira.example.com/oauth/done' must end with /auth/callback" in wrong_path.output

@@ -26,6 +26,29 @@ def test_readyz_is_ready_with_a_writable_session_folder(tmp_path, sandbox):
     assert checks["jira"]["ok"] and checks["jira"]["required"] is False
 
 
+def test_readyz_names_jira_and_the_session_folder_only_to_the_metrics_token(tmp_path, sandbox):
+    app = make_app(tmp_path, SESSION_TYPE="", SESSION_CACHELIB=None, JIRA_BASE_URL=sandbox.url, METRICS_TOKEN="m" * 8 + "-scrape-0123")
+    client = app.test_client()
+
+    anonymous = client.get("/readyz").get_data(as_text=True)
+    wrong = client.get("/readyz", headers={"Authorization": "Bearer not-the-token"}).get_data(as_text=True)
+    operator = client.get("/readyz", headers={"Authorization": "Bearer mmmmmmmm-scrape-0123"}).get_data(as_text=True)
+
+    for answer in (anonymous, wrong):
+        assert sandbox.url not in answer and "127.0.0.1" not in answer and str(tmp_path) not in answer
+        assert '"ok": true' in answer.replace('"ok":true', '"ok": true')
+    assert sandbox.url in operator and str(tmp_path) in operator
+
+
+def test_without_a_metrics_token_readyz_never_names_the_identity_service(tmp_path, sandbox):
+    from tests.support.oauth import make_oauth_app
+
+    answer = make_oauth_app(tmp_path, sandbox.url).test_client().get("/readyz")
+
+    assert answer.status_code == 200 and answer.json["checks"]["jira"]["ok"]
+    assert sandbox.url not in answer.get_data(as_text=True)
+
+
 def test_readyz_stays_ready_when_jira_is_unreachable(tmp_path):
     app = make_app(tmp_path, JIRA_BASE_URL="http://127.0.0.1:9")  # discard port: nothing listens
     answer = app.test_client().get("/readyz")

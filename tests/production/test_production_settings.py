@@ -32,6 +32,34 @@ def test_production_refuses_a_weak_or_placeholder_secret_key(secret):
     assert len(found) == 1 and found[0].startswith("SECRET_KEY")
 
 
+@pytest.mark.parametrize(("name", "value"), [
+    ("SECRET_KEY", "0" * 64), ("SECRET_KEY", "ab" * 32), ("SECRET_KEY", "0123456789" * 4),
+    ("SECRET_KEY", "z" * 40 + "0123456789abcdef"),  # one character is most of it
+    ("ADMIN_TOKEN", "a" * 24), ("ADMIN_TOKEN", "abcabcabcabcabcabcabcabc"),
+    ("TOKEN_ENCRYPTION_KEY", "k" * 40), ("METRICS_TOKEN", "m" * 30),
+])
+def test_production_refuses_secrets_with_too_little_variety(name, value):
+    found = problems({**MULTI_USER, name: value})
+
+    assert len(found) == 1 and found[0].startswith(name) and "variety" in found[0]
+    assert value not in found[0]  # the message names the variable, never the secret
+
+
+def test_random_secrets_of_the_shortest_lengths_are_accepted():
+    import secrets
+
+    for _ in range(200):
+        env = {**MULTI_USER, "SECRET_KEY": secrets.token_hex(16), "ADMIN_TOKEN": secrets.token_hex(12),
+               "TOKEN_ENCRYPTION_KEY": secrets.token_urlsafe(32), "METRICS_TOKEN": secrets.token_urlsafe(16)}
+        assert not problems(env)
+
+
+def test_a_short_token_encryption_key_is_refused_in_production():
+    found = problems({**MULTI_USER, "TOKEN_ENCRYPTION_KEY": "Short-but-varied-1"})
+
+    assert len(found) == 1 and found[0].startswith("TOKEN_ENCRYPTION_KEY")
+
+
 @pytest.mark.parametrize("uri", ["http://jira-web.example.com/auth/callback", "http://10.0.0.5:5000/auth/callback"])
 def test_production_refuses_a_plain_http_redirect_uri_that_is_not_localhost(uri):
     found = problems({**MULTI_USER, "JIRA_OAUTH_REDIRECT_URI": uri})

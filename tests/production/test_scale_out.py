@@ -82,6 +82,7 @@ def test_sign_in_on_one_process_carry_on_at_the_other_and_share_refreshed_tokens
         "JIRA_OAUTH_CLIENT_SECRET": info["oauth"]["client_secret"], "JIRA_OAUTH_REDIRECT_URI": callback,
         "ATLASSIAN_AUTH_URL": sandbox.url, "ATLASSIAN_API_URL": sandbox.url,
         "REDIS_URL": machine_redis, "SESSION_KEY_PREFIX": key_prefix, "WEB_CONCURRENCY": "2",
+        "JIRA_CACHE_SECONDS": "0",  # every view asks Jira, so the expired token is noticed
     }
     first, first_url = start_gunicorn(processes, tmp_path, "first", port=first_port, **env)
     second, second_url = start_gunicorn(processes, tmp_path, "second", **env)

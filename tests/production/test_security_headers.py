@@ -95,7 +95,7 @@ def test_every_get_route_sends_the_security_headers(tmp_path, sandbox, https, mo
 
 def test_error_pages_and_redirects_carry_the_headers_too(app):
     client = app.test_client()
-    for response in (client.get("/does-not-exist"), client.get("/")):
+    for response in (client.get("/does-not-exist"), client.get("/search/quick?q=ACME-1")):
         assert response.status_code in (302, 404)
         assert not header_problems("page", response, https=False)
 

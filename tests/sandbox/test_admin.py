@@ -229,7 +229,9 @@ def test_stats_shape(sandbox_app, client):
     set_faults(client, {"path": "myself", "status": 503})
     client.get("/rest/api/3/myself", headers=ADMIN)
     oauth_tokens(sandbox_app)
-    assert client.get("/_sandbox/stats").get_json() == {
+    stats = client.get("/_sandbox/stats").get_json()
+    assert stats.pop("quota")["points_spent"] == 0  # basic-auth calls spend no points (tests/sandbox/test_quota.py)
+    assert stats == {
         "requests": [
             {"method": "GET", "path": "/ex/jira/{cloudId}/rest/api/3/issue/{issueIdOrKey}", "status": 200, "count": 1},
             {"method": "GET", "path": "/no/such/route", "status": 404, "count": 1},
@@ -249,13 +251,14 @@ def test_stats_reset(sandbox_app, client):
     assert response.status_code == 200
     expected = {"requests": [], "oauth": {"grants": 0, "refreshes": 0, "reuse_rejections": 0}, "connections": 0,
                 "media": NO_MEDIA}
-    assert response.get_json() == expected
-    assert client.get("/_sandbox/stats").get_json() == expected
+    for answer in (response.get_json(), client.get("/_sandbox/stats").get_json()):
+        quota = answer.pop("quota")
+        assert answer == expected and quota["points_spent"] == 0 and quota["refused"] == {}
 
 
 def test_info_shape(client):
     info = client.get("/_sandbox/info").get_json()
-    assert set(info) == {"users", "sites", "oauth"}
+    assert set(info) == {"users", "sites", "oauth", "crowd"}
     users = {user["name"]: user for user in info["users"]}
     assert {"admin", "alice", "bob"} <= set(users)
     for user in users.values():
@@ -265,6 +268,8 @@ def test_info_shape(client):
     assert [set(site) for site in info["sites"]] == [{"id", "name", "url"}] * 2
     assert set(info["oauth"]) == {"client_id", "client_secret", "redirect_uris"}
     assert REGISTERED_REDIRECTS <= set(info["oauth"]["redirect_uris"])
+    assert len(info["crowd"]) == 60 and set(info["crowd"][0]) == set(info["users"][0])
+    assert not {person["name"] for person in info["crowd"]} & set(users)
 
 
 def test_config_changes_identity_settings(client):
@@ -290,7 +295,9 @@ def test_reset_restores_seed_faults_and_counters(sandbox_app, client):
     set_faults(client, {"path": "^/nothing-yet$", "status": 503})
     oauth_tokens(sandbox_app)
     assert client.post("/_sandbox/reset").status_code == 200
-    assert client.get("/_sandbox/stats").get_json() == {
+    stats = client.get("/_sandbox/stats").get_json()
+    assert stats.pop("quota")["window"]["spent"] == 0
+    assert stats == {
         "requests": [], "oauth": {"grants": 0, "refreshes": 0, "reuse_rejections": 0}, "connections": 0,
         "media": NO_MEDIA,
     }

@@ -196,8 +196,8 @@ def test_assign_someone_who_cannot_see_the_project(api):
 
 def test_createmeta_issue_types(api):
     body = api.get("issue/createmeta/ACME/issuetypes").get_json()
-    assert [t["name"] for t in body["issueTypes"]] == ["Task", "Bug", "Story", "Epic"]
-    assert body["total"] == 4 and body["startAt"] == 0 and body["maxResults"] == 50
+    assert [t["name"] for t in body["issueTypes"]] == ["Task", "Bug", "Story", "Epic", "Subtask"]
+    assert body["total"] == 5 and body["startAt"] == 0 and body["maxResults"] == 50
     assert {"id", "name", "iconUrl", "hierarchyLevel", "subtask", "self"} <= set(body["issueTypes"][0])
     page = api.get("issue/createmeta/10000/issuetypes?startAt=1&maxResults=2").get_json()
     assert [t["name"] for t in page["issueTypes"]] == ["Bug", "Story"]

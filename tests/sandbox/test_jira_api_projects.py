@@ -54,7 +54,7 @@ def test_get_project(api, id_or_key):
     body = api.get(f"project/{id_or_key}").get_json()
     assert body["key"] == "ACME" and body["id"] == "10000"
     assert body["lead"]["accountId"] == directory.user_by("name", "admin")["account_id"]
-    assert [t["name"] for t in body["issueTypes"]] == ["Task", "Bug", "Story", "Epic"]
+    assert [t["name"] for t in body["issueTypes"]] == ["Task", "Bug", "Story", "Epic", "Subtask"]
     assert [c["name"] for c in body["components"]][:2] == ["Backend", "Frontend"]
 
 

@@ -16,8 +16,11 @@ processes      free_port, eventually/wait_until, controlled environments, Proces
                start_app (app_process.py in a process of its own); fixture processes
 redis_servers  quick_redis, RedisServer; fixtures machine_redis, key_prefix, redis_client, redis_server
 clock          FakeClock
+quota          use_clock, sandbox_quota; fixture shared_clock (the sandbox's quota and the app's ledger on one FakeClock)
 documents      ADF builders (doc, para, text, item, link, marks, adf)
 stubs          small Jira replies for stubbed-HTTP tests (API, ISSUE, issues_page, EMPTY_PROJECTS)
 boards         card_html, move_form, column_keys, flashes: a board card's move form, a column's cards, flashed messages
 work           count_calls and peak_bytes: bounds on work instead of wall-clock time (speed lives in bench/)
+network        a company network on loopback: ConnectProxy, TlsFront (a CA of the test's own), make_certificates;
+               fixtures fake_dns, connect_proxy, tls_sandbox
 """

@@ -27,6 +27,7 @@ TEST_SETTINGS = {
     "JIRA_EMAIL": "robot@example.test",
     "JIRA_API_TOKEN": "test-api-token-9f8e7d",
     "JIRA_RETRY_BACKOFF": 0,
+    "JIRA_CACHE_SECONDS": 0,  # every view asks Jira; tests of the per-person cache turn it on (tests/quota)
 }
 
 

@@ -38,3 +38,19 @@ def issues_page(keys, token=None):
     if token:
         body["nextPageToken"] = token
     return body
+
+
+def parsed(jql, *errors):
+    """Return ``jql/parse``'s answer for one query: its errors, or a structure when it has none."""
+    entry = {"query": jql, "errors": list(errors)} if errors else {"query": jql, "structure": {}}
+    return {"queries": [entry]}
+
+
+def stub_parse(jira_http, *errors):
+    """Make ``jql/parse`` answer every query it is sent (with ``errors``, or as fine)."""
+    import json
+
+    def answer(request):
+        return 200, {}, json.dumps(parsed(json.loads(request.body)["queries"][0], *errors))
+
+    jira_http.add_callback("POST", f"{API}/jql/parse", callback=answer, content_type="application/json")

@@ -10,7 +10,7 @@ from responses import matchers
 
 from jira_client.web.lists import MAX_PAGES
 from tests.support.forms import form_token, once_token
-from tests.support.stubs import API, ISSUE, issues_page
+from tests.support.stubs import API, ISSUE, issues_page, stub_parse
 
 
 def comment(n: int) -> dict:
@@ -37,7 +37,7 @@ def test_the_last_comment_page_holds_the_newest_comment(client, jira_http):
     jira_http.get(f"{API}/issue/ACME-1", json=issue_with_comments(66, 50))
     jira_http.get(f"{API}/issue/ACME-1/comment", json=comment_page(50, 66),
                   match=[matchers.query_param_matcher({"startAt": "50", "maxResults": "50", "orderBy": "created"})])
-    html = client.get("/issues/ACME-1?comments=last").get_data(as_text=True)
+    html = client.get("/issues/ACME-1?comments=last&order=oldest").get_data(as_text=True)
     assert shown_notes(html) == list(range(50, 66))
     assert "Earlier comments" in html and "Later comments" not in html
 
@@ -46,22 +46,48 @@ def test_every_comment_is_reachable_when_jira_embeds_only_a_few(client, jira_htt
     jira_http.get(f"{API}/issue/ACME-1", json=issue_with_comments(65, 20))
     jira_http.get(f"{API}/issue/ACME-1/comment", json=comment_page(0, 65), match=[matchers.query_param_matcher({"startAt": "0"}, strict_match=False)])
     jira_http.get(f"{API}/issue/ACME-1/comment", json=comment_page(50, 65), match=[matchers.query_param_matcher({"startAt": "50"}, strict_match=False)])
-    first = client.get("/issues/ACME-1").get_data(as_text=True)
-    second = client.get("/issues/ACME-1?comments=50").get_data(as_text=True)
+    first = client.get("/issues/ACME-1?order=oldest").get_data(as_text=True)
+    second = client.get("/issues/ACME-1?comments=50").get_data(as_text=True)  # the order is remembered
     assert shown_notes(first) + shown_notes(second) == list(range(65))
 
 
 def test_a_comment_page_past_the_end_shows_the_last_page(client, jira_http):
     jira_http.get(f"{API}/issue/ACME-1", json=issue_with_comments(30, 30))
-    html = client.get("/issues/ACME-1?comments=9999999").get_data(as_text=True)
+    html = client.get("/issues/ACME-1?comments=9999999&order=oldest").get_data(as_text=True)
     assert shown_notes(html) == list(range(30)) and "Earlier comments" not in html
     assert len(jira_http.calls) == 1
+
+
+def test_comments_come_newest_first_by_default_from_the_issues_own_answer(client, jira_http):
+    jira_http.get(f"{API}/issue/ACME-1", json=issue_with_comments(30, 30))
+    html = client.get("/issues/ACME-1").get_data(as_text=True)
+    assert shown_notes(html) == list(range(29, -1, -1))
+    assert html.index('class="comment-form"') < html.index('id="comment-1029"')  # the box above the thread
+    assert len(jira_http.calls) == 1
+
+
+def test_newest_first_pages_ask_jira_in_that_order_when_it_did_not_embed_them(client, jira_http):
+    jira_http.get(f"{API}/issue/ACME-1", json=issue_with_comments(66, 50))
+    newest = {"startAt": 0, "maxResults": 50, "total": 66, "comments": [comment(n) for n in range(65, 15, -1)]}
+    jira_http.get(f"{API}/issue/ACME-1/comment", json=newest,
+                  match=[matchers.query_param_matcher({"startAt": "0", "maxResults": "50", "orderBy": "-created"})])
+    html = client.get("/issues/ACME-1?comments=last").get_data(as_text=True)  # the page holding the newest: the first
+    assert shown_notes(html) == list(range(65, 15, -1))
+    assert "Older comments" in html and "Newer comments" not in html
+
+
+def test_the_chosen_order_is_remembered(client, jira_http):
+    jira_http.get(f"{API}/issue/ACME-1", json=issue_with_comments(3, 3))
+    assert shown_notes(client.get("/issues/ACME-1?order=oldest").get_data(as_text=True)) == [0, 1, 2]
+    assert shown_notes(client.get("/issues/ACME-1").get_data(as_text=True)) == [0, 1, 2]
+    assert shown_notes(client.get("/issues/ACME-1?order=newest").get_data(as_text=True)) == [2, 1, 0]
 
 
 @pytest.mark.parametrize("path", ["/projects?start=%C2%B2", "/projects/ACME?page=%C2%B2", "/search?jql=x&page=%C2%B2",
                                   "/issues/ACME-1?comments=%C2%B2"])
 def test_non_ascii_digits_are_not_page_numbers(client, jira_http, path):
     jira_http.get(f"{API}/project/search", json={"values": [], "isLast": True})
+    stub_parse(jira_http)
     jira_http.post(f"{API}/search/jql", json=issues_page([]))
     jira_http.post(f"{API}/search/approximate-count", json={"count": 0})
     jira_http.get(f"{API}/issue/ACME-1", json=ISSUE)
@@ -72,6 +98,8 @@ def test_non_ascii_digits_are_not_page_numbers(client, jira_http, path):
 @pytest.mark.parametrize("body", ["", "[]", '"text"'])
 @pytest.mark.parametrize("path, method, url", [("/projects", "GET", "project/search"), ("/search?jql=x", "POST", "search/jql")])
 def test_a_page_body_that_is_not_an_object_is_a_502(client, jira_http, body, path, method, url):
+    stub_parse(jira_http)
+    jira_http.assert_all_requests_are_fired = False
     jira_http.add(method, f"{API}/{url}", body=body, content_type="application/json")
     assert client.get(path).status_code == 502
 

@@ -8,7 +8,7 @@ from jira_client.settings import Settings, SettingsError, jira_configured
 from web_app import create_app
 
 SINGLE = {"JIRA_BASE_URL": "https://team.atlassian.net", "JIRA_EMAIL": "a@b.test", "JIRA_API_TOKEN": "tok"}
-STRONG = "k" * 40
+STRONG = "k" * 8 + "0f3a9c1e7b5d2486af0e9d3c"  # long and varied (a run of one letter alone is refused)
 
 
 def problems(env, production=False):

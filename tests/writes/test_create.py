@@ -17,7 +17,7 @@ NEW_TASK = "/projects/ACME/issues/new?type=10001"  # ACME tasks: number, multi s
 
 def test_the_type_is_chosen_from_createmeta(writer, sandbox):
     html = page(writer.client, "/projects/OPS/issues/new")
-    for name, type_id in [("Task", "10001"), ("Bug", "10002"), ("Story", "10003"), ("Epic", "10004")]:
+    for name, type_id in [("Task", "10001"), ("Bug", "10002"), ("Story", "10003"), ("Epic", "10004"), ("Subtask", "10005")]:
         assert f'href="/projects/OPS/issues/new?type={type_id}">{name}</a>' in html
 
 
@@ -26,7 +26,7 @@ def test_create_with_every_field_kind_lands_on_the_new_issue(writer, sandbox):
     response = writer.client.post(NEW_BUG, data={
         "once": form_token(html, NEW_BUG), "summary": "Cache stampede on login", "description": "Seen **twice** today",
         "environment": "prod-eu", "priority": "2", "labels": "cache login", "duedate": "2026-12-24",
-        "components": ["10004", "10005"], "fixVersions": ["10003"], "parent": "OPS-1",
+        "components": ["10004", "10005"], "fixVersions": ["10003"], "parent": "OPS-5",  # an epic: a bug sits below one
         "customfield_10032": "10120:10121", "customfield_10022": "2026-12-01T09:30", "customfield_10030": "10100",
         "assignee": "712020:00000000-0000-4000-8000-000000000b0b|Bob Brown",
     })
@@ -37,7 +37,7 @@ def test_create_with_every_field_kind_lands_on_the_new_issue(writer, sandbox):
     assert fields["description"]["content"][0]["content"][1] == {"type": "text", "text": "twice", "marks": [{"type": "strong"}]}
     assert fields["priority"]["id"] == "2" and fields["labels"] == ["cache", "login"] and fields["duedate"] == "2026-12-24"
     assert [c["id"] for c in fields["components"]] == ["10004", "10005"] and fields["fixVersions"][0]["id"] == "10003"
-    assert fields["parent"]["key"] == "OPS-1"
+    assert fields["parent"]["key"] == "OPS-5"
     assert fields["customfield_10032"]["child"]["value"] == "Frankfurt"
     assert fields["customfield_10022"] == "2026-12-01T09:30:00.000+0000"
     assert fields["customfield_10030"]["value"] == "Critical"

@@ -63,7 +63,7 @@ def test_jiras_own_refusal_of_a_quick_transition_opens_the_form_with_its_reason(
 
 
 def test_assign_to_me_to_someone_found_and_to_nobody(writer, sandbox):
-    html = page(writer.client, "/issues/OPS-11")
+    html = page(writer.client, "/issues/OPS-11/assignee")
     response = writer.client.post("/issues/OPS-11/assignee", data={"once": form_token(html, "/issues/OPS-11/assignee"), "assignee": "me"})
     assert response.status_code == 302
     assert admin_get(sandbox, "issue/OPS-11")["fields"]["assignee"]["accountId"] == ADMIN_ID

@@ -3,7 +3,8 @@
 The upload page alone accepts a large body: ``allow_large_body`` raises this request's limit to
 ``MAX_UPLOAD_MB`` (plus room for the form's other fields) before anything reads the body, so the
 rest of the app keeps ``MAX_CONTENT_LENGTH``, and Werkzeug enforces the raised limit on chunked
-bodies too. The files are received into temporary files (Werkzeug spools anything over 500 KB to
+bodies too (``security.takes_large_bodies``: ``BoundedBodies`` passes this page's chunked bodies
+on unread). The files are received into temporary files (Werkzeug spools anything over 500 KB to
 disk), each is checked against the smaller of ``MAX_UPLOAD_MB`` and Jira's own limit per file
 (``GET attachment/meta``, asked once in five minutes), and then they are streamed to Jira in one
 request (``AttachmentsApi.upload``) under the form's one-time token: a double click attaches
@@ -24,6 +25,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from jira_client.api.attachments import AttachmentSettings, AttachmentsApi, Upload
 from jira_client.api.errors import AuthError, JiraError
+from jira_client.security import takes_large_bodies
 from jira_client.state import app_state, current_strategy
 from jira_client.web.forms import drafts, once
 from jira_client.web.forms.screens import CommentForm
@@ -61,6 +63,7 @@ def file_limit(settings: AttachmentSettings | None) -> int:
     return min(mine, settings.upload_limit) if settings and settings.upload_limit else mine
 
 
+@takes_large_bodies
 @login_required
 def upload(key: str):
     """Attach the posted files to the issue, then show it again."""

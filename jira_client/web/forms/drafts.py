@@ -6,7 +6,9 @@ the person's session (never in the token store: a draft is not a credential) und
 belongs to (by default the form posts to its own URL), and that page fills the form in again
 when it is next shown. Drafts survive the session id change at sign-in because Flask-Session
 keeps the session's data when it regenerates the id. Several values of one field (checkboxes)
-are kept joined by ``SEPARATOR``.
+are kept joined by ``SEPARATOR``. A draft belongs to the account and site that typed it: when
+another account signs in on the same session, or the same one on another site, the auth strategy
+drops the drafts (and the page to return to) before anything is shown (``auth/session_data.py``).
 """
 
 from __future__ import annotations

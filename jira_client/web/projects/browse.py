@@ -6,6 +6,8 @@ from flask import redirect, render_template, request, url_for
 
 from jira_client.api.errors import AuthError, BadRequest, JiraError, NotFound
 from jira_client.api.pagination import Page
+from jira_client.api.jql import SortKey
+from jira_client.web import issue_columns, personal
 from jira_client.web.jira import get_jira, login_required
 from jira_client.web.lists import STATUS_CATEGORIES, PageTokens, cached_count, int_arg, project_jql, session_cached
 
@@ -25,13 +27,16 @@ def index():
 
 @login_required
 def show(key: str):
-    """One project's issues, newest first, with quick filters (status category, mine, text)."""
+    """One project's issues, newest first or by a column, with quick filters (status category, mine, text)."""
     category = request.args.get("status", "")
     category = category if category in STATUS_CATEGORIES else ""
     mine = request.args.get("mine") == "1"
     text = request.args.get("q", "").strip()[:200]
+    order = issue_columns.chosen_sort(request.args.get("sort"), request.args.get("dir"))
     filters = {"status": category or None, "mine": "1" if mine else None, "q": text or None}
-    jql = project_jql(key, category, mine, text)
+    if order is not None:
+        filters.update(sort=request.args["sort"], dir="desc" if order.descending else "asc")
+    jql = project_jql(key, category, mine, text, order)
     tokens = PageTokens(jql)
     number = int_arg("page")
     try:
@@ -39,9 +44,10 @@ def show(key: str):
     except KeyError:  # a page whose token this session never saw: start over
         return redirect(url_for("projects.show", key=key, **filters))
     jira = get_jira()
-    view = {"key": key, "project_name": key, "number": number, "filters": filters, "categories": STATUS_CATEGORIES}
+    view = {"key": key, "project_name": key, "number": number, "filters": filters, "categories": STATUS_CATEGORIES,
+            **_columns(key, filters, order)}
     try:
-        page = jira.search_issues(jql, token, ISSUES_PER_PAGE)
+        page = jira.search_issues(jql, token, ISSUES_PER_PAGE, fields=(*issue_columns.fields_for(issue_columns.shown()), "project"))  # project: its name
     except BadRequest as error:
         if any(UNKNOWN_PROJECT in detail for detail in error.details):  # Jira's way of saying "no such project"
             raise NotFound(status=404, details=error.details) from error
@@ -57,6 +63,7 @@ def show(key: str):
         count = None  # the count is a nicety: the list is shown without it
     view["project_name"] = next((i.project.name for i in page if i.project and i.project.key == key), key)
     view["may_create"] = may_create(key)
+    personal.saw_project(key, view["project_name"])
     return render_template("projects/show.html", page=page, count=count, has_next=has_next, error=None, **view)
 
 
@@ -72,3 +79,14 @@ def may_create(key: str) -> bool:
         raise
     except JiraError:
         return True
+
+
+def _columns(key: str, filters: dict, order: SortKey | None) -> dict:
+    """Return the list's columns (as the person chose them) and headers that sort by each, keeping the filters."""
+    shown = issue_columns.shown()
+
+    def link(column, descending: bool) -> str:
+        return url_for("projects.show", key=key, **{**filters, "sort": column.id, "dir": "desc" if descending else "asc"})
+
+    return {"columns": shown, "choosable": issue_columns.CHOOSABLE,
+            "headers": issue_columns.headers(shown, order or SortKey("created", True), link)}

@@ -1,0 +1,68 @@
+"""Static files with their content hash in the URL, cached by browsers for good.
+
+Templates keep writing ``url_for('static', filename='app.css')``: a URL default adds
+``?v=<hash of the file's bytes>``, so a changed file gets a new URL. A static answer whose ``v``
+is the hash of the file it serves is marked ``Cache-Control: public, max-age=31536000,
+immutable``: the browser asks for it once, not on every page. A URL without ``v``, or with a
+stale one, keeps Flask's revalidated caching, so an old hash never pins new bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from flask import Flask, Response, request
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+HASH_CHARS = 12
+
+
+def init_assets(app: Flask) -> None:
+    """Version ``app``'s static URLs by content, and let browsers keep versioned files."""
+    hashes = ContentHashes(app.static_folder or "")
+
+    @app.url_defaults
+    def add_version(endpoint: str, values: dict) -> None:
+        if endpoint == "static" and "v" not in values:
+            version = hashes.of(values.get("filename", ""))
+            if version:
+                values["v"] = version
+
+    @app.after_request
+    def cache_versioned(response: Response) -> Response:
+        if request.endpoint == "static" and response.status_code == 200:
+            version = request.args.get("v")
+            if version and version == hashes.of((request.view_args or {}).get("filename", "")):
+                response.headers["Cache-Control"] = IMMUTABLE
+        return response
+
+
+class ContentHashes:
+    """The content hash of each static file, read again only when its size or mtime changes."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = os.path.realpath(folder)
+        self._known: dict[str, tuple[str, int, int, str]] = {}  # name: (path, mtime, size, hash)
+
+    def of(self, filename: str) -> str:
+        """Return the hash of ``filename`` in the static folder, or "" when it is not a file there."""
+        known = self._known.get(filename)
+        try:
+            stat = os.stat(known[0] if known else self._inside(filename))
+        except (OSError, ValueError):
+            return ""
+        if known and known[1:3] == (stat.st_mtime_ns, stat.st_size):
+            return known[3]
+        path = self._inside(filename)
+        with open(path, "rb") as handle:
+            digest = hashlib.sha256(handle.read()).hexdigest()[:HASH_CHARS]
+        self._known[filename] = (path, stat.st_mtime_ns, stat.st_size, digest)
+        return digest
+
+    def _inside(self, filename: str) -> str:
+        """Return the real path of ``filename``; ValueError when it is outside the static folder."""
+        path = os.path.realpath(os.path.join(self.folder, filename))
+        if not path.startswith(self.folder + os.sep):
+            raise ValueError(filename)  # Flask refuses to serve it anyway
+        return path

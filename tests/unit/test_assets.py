@@ -1,0 +1,55 @@
+"""Static URLs carry the hash of the file's bytes, and a versioned file may be cached for good."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from flask import url_for
+
+from jira_client.web.assets import IMMUTABLE, ContentHashes
+from tests.support.paths import ROOT
+from tests.support.stubs import API, EMPTY_PROJECTS
+
+
+def content_hash(name: str) -> str:
+    return hashlib.sha256((ROOT / "static" / name).read_bytes()).hexdigest()[:12]
+
+
+def test_static_urls_carry_the_files_content_hash(app):
+    with app.test_request_context("/"):
+        assert url_for("static", filename="app.css") == f"/static/app.css?v={content_hash('app.css')}"
+        assert url_for("static", filename="mentions.js") == f"/static/mentions.js?v={content_hash('mentions.js')}"
+
+
+def test_pages_link_their_css_by_hash(client, jira_http):
+    jira_http.get(f"{API}/project/search", json=EMPTY_PROJECTS)
+    html = client.get("/projects").get_data(as_text=True)
+
+    assert f'href="/static/app.css?v={content_hash("app.css")}"' in html
+    assert f'href="/static/adf.css?v={content_hash("adf.css")}"' in html
+
+
+def test_a_versioned_file_is_immutable(client):
+    response = client.get(f"/static/app.css?v={content_hash('app.css')}")
+
+    assert response.status_code == 200 and response.headers["Cache-Control"] == IMMUTABLE
+    response.close()
+
+
+def test_an_unversioned_or_stale_url_is_revalidated_not_pinned(client):
+    for url in ("/static/app.css", "/static/app.css?v=000000000000"):
+        response = client.get(url)
+        assert response.status_code == 200 and "immutable" not in response.headers.get("Cache-Control", "")
+        assert re.search(r"no-cache|max-age=0", response.headers.get("Cache-Control", "no-cache"))
+        response.close()
+
+
+def test_a_changed_file_gets_a_new_url(tmp_path):
+    (tmp_path / "site.css").write_text("a { color: red }")
+    hashes = ContentHashes(str(tmp_path))
+    first = hashes.of("site.css")
+    (tmp_path / "site.css").write_text("a { color: blue; }")
+
+    assert first and hashes.of("site.css") != first
+    assert hashes.of("../etc/passwd") == "" and hashes.of("missing.css") == ""

@@ -1,0 +1,30 @@
+"""key_url gives exactly the link url_for gives, for plain keys (quick) and for any other (url_for)."""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from jira_client.web.links import key_url
+from tests.support.stubs import API, issues_page
+
+KEYS = ["KAN-2", "acme-17", "PROJ_X-123456", "ACME", "A" * 255, "a b", "ÄBC-1", "x/y", "../myself", "%2e", "", "A" * 256]
+
+
+@pytest.mark.parametrize("key", KEYS)
+@pytest.mark.parametrize("endpoint", ["issues.show", "projects.show", "issues.edit"])
+def test_the_link_is_the_one_url_for_gives(app, endpoint, key):
+    with app.test_request_context("/"):
+        assert key_url(endpoint, key) == url_for(endpoint, key=key)
+
+
+def test_under_a_path_prefix_the_link_keeps_it(app):
+    with app.test_request_context("/", base_url="http://localhost/jira/"):
+        assert key_url("issues.show", "KAN-2") == url_for("issues.show", key="KAN-2") == "/jira/issues/KAN-2"
+
+
+def test_list_pages_link_their_rows(client, jira_http):
+    jira_http.post(f"{API}/search/jql", json=issues_page(["ACME-1", "ACME-2"]))
+    html = client.get("/search?jql=project%3DACME").get_data(as_text=True)
+
+    assert html.count('href="/issues/ACME-1"') == 2 and html.count('href="/issues/ACME-2"') == 2
