@@ -75,3 +75,17 @@ def test_edit_in_place_gets_a_form_of_that_one_field(writer, sandbox):
     assert answer.status_code == 302
     fields = admin_get(sandbox, "issue/ACME-1")["fields"]
     assert fields["summary"] == "Renamed in place" and fields["description"]  # nothing else touched
+
+
+def test_assign_to_me_is_offered_only_to_who_is_not_the_assignee(writer, sandbox):
+    page(writer.client, "/issues/OPS-11/edit")  # single_user in tests learns who is here from a write form
+    assert admin_get(sandbox, "issue/OPS-11")["fields"]["assignee"]["displayName"] == "Ada Admin"  # the admin: us
+    assert "Assign to me" not in page(writer.client, "/issues/OPS-11")
+    assert "Assign to me" in page(writer.client, "/issues/OPS-9")  # Bob's
+
+
+def test_type_and_priority_icons_and_avatars_come_from_the_app_itself(writer, sandbox):
+    html = page(writer.client, "/issues/OPS-4")
+    sources = re.findall(r'<img[^>]+src="([^"]+)"', html)
+    assert sources and all(src.startswith("/static/icons/") for src in sources)
+    assert re.search(r'<span class="avatar tone-\d" aria-hidden="true">[A-Z]{1,2}</span>', html)
