@@ -21,7 +21,12 @@ $(VENV)/.test-installed: requirements.txt requirements-test.txt | $(VENV)/bin/py
 run: $(VENV)/.run-installed
 	$(PY) web_app.py
 
-test: $(VENV)/.test-installed
+# axe-core (accessibility checks in the browser tests) comes from the npm registry, pinned in package-lock.json.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.test-installed node_modules/axe-core/axe.min.js
 	$(PY) -m pytest
 
 bench: $(VENV)/.test-installed
@@ -31,4 +36,4 @@ sandbox: $(VENV)/.run-installed
 	$(PY) -m sandbox --host 127.0.0.1 --port 5001
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules

@@ -25,7 +25,6 @@
     area.insertAdjacentElement("afterend", list);
     area.setAttribute("aria-autocomplete", "list");
     area.setAttribute("aria-controls", listId);
-    area.setAttribute("aria-expanded", "false");
 
     function close() {
       clearTimeout(timer);
@@ -34,7 +33,6 @@
       active = -1;
       list.hidden = true;
       list.replaceChildren();
-      area.setAttribute("aria-expanded", "false");
       area.removeAttribute("aria-activedescendant");
     }
 
@@ -59,7 +57,6 @@
         list.appendChild(item);
       });
       list.hidden = found.length === 0;
-      area.setAttribute("aria-expanded", found.length ? "true" : "false");
       highlight(found.length ? 0 : -1);
     }
 

@@ -36,7 +36,6 @@ The lifecycle, and why it is built this way:
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import secrets
@@ -45,10 +44,9 @@ from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, replace
 from typing import Callable, Mapping, Protocol
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.fernet import InvalidToken
 
+from jira_client.crypto import derived_fernet
 from jira_client.api.errors import AuthError, JiraError, TransportError
 from jira_client.auth.locks import LockTimeout, file_lock, redis_lock, stripe_path
 
@@ -134,10 +132,7 @@ class TokenCipher:
     """Fernet with a key derived by HKDF from the configured secret."""
 
     def __init__(self, secret: str) -> None:
-        if not secret:
-            raise ValueError("a secret is needed to encrypt token records")
-        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=HKDF_INFO).derive(secret.encode())
-        self._fernet = Fernet(base64.urlsafe_b64encode(key))
+        self._fernet = derived_fernet(secret, HKDF_INFO)
 
     def seal(self, record: TokenRecord) -> str:
         """Return the record encrypted and authenticated, as text."""

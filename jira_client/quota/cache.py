@@ -15,7 +15,6 @@ Redis keys: ``<prefix>reads:<person>:gen`` and ``<prefix>reads:<person>:<request
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import time
@@ -23,10 +22,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import redis
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.fernet import InvalidToken
 
+from jira_client.crypto import derived_fernet
 from jira_client.api.client import Call
 
 HKDF_INFO = b"jira-web-client read cache v1"
@@ -63,10 +61,7 @@ class DataCipher:
     """Fernet with a key derived by HKDF from the configured secret (not the token records' key)."""
 
     def __init__(self, secret: str) -> None:
-        if not secret:
-            raise ValueError("a secret is needed to encrypt cached reads")
-        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=HKDF_INFO).derive(secret.encode())
-        self._fernet = Fernet(base64.urlsafe_b64encode(key))
+        self._fernet = derived_fernet(secret, HKDF_INFO)
 
     def seal(self, value: Any) -> bytes:
         """Return ``value`` (JSON-able) encrypted and authenticated."""

@@ -19,6 +19,7 @@ from jira_client.web.forms import drafts, field_form, jira_fields, once, rich_te
 from jira_client.web.forms.screens import CommentEditForm, CommentForm, CommentPartsForm, ConfirmForm
 from jira_client.web.issues.page import render_issue
 from jira_client.web.jira import get_jira, login_required
+from jira_client.web.lists import int_arg
 
 
 @drafts.keeps_form(page_of=lambda key: url_for("issues.show", key=key))
@@ -68,7 +69,7 @@ def edit_comment(key: str, comment_id: str):
     try:
         outcome = once.submit_once(
             lambda: get_jira().update_comment(key, comment_id, adf.from_markdown(form.body.data)),
-            url_for("issues.show", key=key, _anchor=f"comment-{comment_id}"),
+            url_for("issues.show", key=key, comments=int_arg("back") or None, _anchor=f"comment-{comment_id}"),
         )
     except (JiraError, once.Refused) as error:
         page = once.failure_page(error)

@@ -30,7 +30,7 @@ from jira_client.web.jira import get_jira, login_required
 def edit(key: str):
     """Edit an issue's fields; only changed ones are sent, and a colleague's change is shown first."""
     jira = get_jira()
-    screen = EditScreen.of(jira.get_editable_issue(key))
+    screen = EditScreen.of(jira.get_editable_issue(key)).only(request.args.get("only", ""))
     current = screen.current()
     if request.method == "GET":
         viewer.learn()
@@ -88,6 +88,14 @@ class EditScreen:
         partial = {field_id: split for field_id, split in parts.items() if rich_text.texts(split)}
         locked = [m for m in lossy if m.id not in partial]
         return cls(issue, [m for m in settable if m not in locked], locked, partial)
+
+    def only(self, field_id: str) -> EditScreen:
+        """Return this screen narrowed to one field (``?only=summary``: editing in place), or as it is."""
+        if not field_id:
+            return self
+        return EditScreen(self.issue, [m for m in self.metas if m.id == field_id],
+                          [m for m in self.locked if m.id == field_id],
+                          {k: v for k, v in self.partial.items() if k == field_id})
 
     def current(self) -> dict:
         """Return Jira's current values as form input."""

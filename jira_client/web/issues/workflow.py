@@ -161,6 +161,9 @@ def priority(key: str):
         form.priority.data = jira_fields.to_form(meta, issue.values.get("priority")) if meta else ""
     if meta is None or request.method == "GET" or not form.validate_on_submit():
         return _priority_page(key, form, meta, status=200 if request.method == "GET" or meta is None else 400)
+    if form.priority.data == jira_fields.to_form(meta, issue.values.get("priority")):
+        flash("Nothing changed: the priority stays as it was.", "success")
+        return redirect(url_for("issues.show", key=key))
     try:
         outcome = once.submit_once(lambda: get_jira().update_issue(key, fields={"priority": {"id": form.priority.data}}),
                                    url_for("issues.show", key=key))
