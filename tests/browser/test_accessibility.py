@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = [
-    "/", "/projects", "/projects/ACME", "/issues/ACME-1", "/issues/OPS-4", "/issues/ACME-42?tab=history",
+    "/", "/projects", "/projects/ACME", "/issues/ACME-1", "/issues/ACME-14", "/issues/OPS-4", "/issues/ACME-42?tab=history",
     "/search?jql=project%20%3D%20ACME", "/filters", "/boards", "/boards/2", "/boards/5/backlog",
     "/projects/OPS/issues/new?type=10002", "/issues/ACME-1/edit", "/issues/ACME-1/assignee",
     "/issues/ACME-1/transitions/41", "/issues/ACME-1/priority", "/issues/ACME-1/links/new",

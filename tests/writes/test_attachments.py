@@ -154,12 +154,14 @@ def test_editing_a_description_keeps_its_images_where_they_were(writer, sandbox)
 
 def test_editing_a_comment_keeps_its_image_where_it_was(writer, sandbox):
     comment = admin_get(sandbox, "issue/ACME-14/comment")["comments"][0]
-    action = f"/issues/ACME-14/comments/{comment['id']}/edit"
+    action = f"/issues/ACME-14/comments/{comment['id']}/edit?back=50"  # edited from the comments' second page
     html = page(writer.client, action)
     assert "Attachment:</span> dashboard-error.png" in html
     data = form_data(html, action)
     data["body__part1"] = "It happens on _every_ reload."
-    assert writer.client.post(action, data=data).status_code == 302
+    answer = writer.client.post(action, data=data)
+    assert answer.status_code == 302  # back on the page of comments it was edited from, as other comments are
+    assert answer.headers["Location"].endswith(f"/issues/ACME-14?comments=50#comment-{comment['id']}")
     body = admin_get(sandbox, f"issue/ACME-14/comment/{comment['id']}")["body"]
     assert body["content"][:2] == comment["body"]["content"][:2]  # the opening line and the screenshot, untouched
     assert adf.to_markdown({"type": "doc", "version": 1, "content": body["content"][2:]})[0] == "It happens on *every* reload."

@@ -117,7 +117,7 @@ def _edit_in_parts(key: str, comment):
     try:
         outcome = once.submit_once(
             lambda: get_jira().update_comment(key, comment.id, rich_text.join(parts[BODY.id], edited)),
-            url_for("issues.show", key=key, _anchor=f"comment-{comment.id}"),
+            url_for("issues.show", key=key, comments=int_arg("back") or None, _anchor=f"comment-{comment.id}"),
         )
     except (JiraError, once.Refused) as error:
         page = once.failure_page(error)
