@@ -66,7 +66,9 @@ def served_app(jira_url: str, root: Path = ROOT, **settings: str):
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}/usr/bin:/bin", "HOME": os.environ.get("HOME", "/tmp"),
             "LANG": "C.UTF-8", "PYTHONPATH": str(root), "PORT": str(port), "WEB_CONCURRENCY": "1",
             "APP_MODE": "single_user", "SECRET_KEY": SECRET, "JIRA_BASE_URL": jira_url, "JIRA_EMAIL": EMAIL,
-            "JIRA_API_TOKEN": TOKEN, "INSTANCE_PATH": instance, "LOG_LEVEL": "INFO", **settings,
+            "JIRA_API_TOKEN": TOKEN, "INSTANCE_PATH": instance, "LOG_LEVEL": "INFO",
+            "JIRA_CACHE_SECONDS": "0",  # every view asks Jira: the app's own cost on top of a real call
+            **settings,
         }
         args = [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "web_app:create_app()"]
         with open(Path(instance) / "gunicorn.log", "wb") as log:

@@ -34,7 +34,7 @@ def run() -> list[Table]:
         app = create_app({
             "TESTING": True, "SECRET_KEY": "bench", "SESSION_TYPE": "cachelib", "SESSION_CACHELIB": SimpleCache(),
             "JIRA_BASE_URL": sandbox.url, "JIRA_EMAIL": ADMIN["email"], "JIRA_API_TOKEN": ADMIN["api_token"],
-            "INSTANCE_PATH": tempfile.mkdtemp(), "LOG_LEVEL": "WARNING",
+            "INSTANCE_PATH": tempfile.mkdtemp(), "LOG_LEVEL": "WARNING", "JIRA_CACHE_SECONDS": 0,  # count real calls
         })
         client = app.test_client()
         with requests.Session() as admin:
