@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 TTL_SECONDS = 90 * 24 * 3600  # forgotten after 90 days without a change
 MAX_ISSUES = 20
+REWRITE_AFTER_SECONDS = 60  # opening the latest issue again within a minute writes nothing
 MAX_PROJECTS = 10
 Document = dict[str, Any]
 
@@ -51,7 +52,10 @@ class RedisPersonalStore:
     def update(self, key: str, change: Callable[[Document], Document]) -> None:
         """Store ``change(document)``; a change made meanwhile by another request makes it start over."""
         def apply(pipe) -> None:
-            new = change(_decode(pipe.get(key)))
+            old = _decode(pipe.get(key))
+            new = change(old)
+            if new is old:
+                return  # nothing to write (the same issue opened again)
             pipe.multi()
             pipe.set(key, json.dumps(new), ex=TTL_SECONDS)
 
@@ -73,7 +77,10 @@ class CachePersonalStore:
     def update(self, key: str, change: Callable[[Document], Document]) -> None:
         """Store ``change(document)``, holding the lock from the read to the write."""
         with self._locked(key):
-            self.cache.set(key, json.dumps(change(_decode(self.cache.get(key)))), timeout=TTL_SECONDS)
+            old = _decode(self.cache.get(key))
+            new = change(old)
+            if new is not old:  # the same issue opened again changes nothing: no write
+                self.cache.set(key, json.dumps(new), timeout=TTL_SECONDS)
 
     def _locked(self, key: str) -> AbstractContextManager:
         if self.lock_dir is None:
@@ -138,7 +145,12 @@ def _change(change: Callable[[Document], Document]) -> None:
 def _remember(name: str, entry: dict, limit: int) -> None:
     """Put ``entry`` first in the list ``name``, dropping an older entry with the same key."""
     def change(doc: Document) -> Document:
-        kept = [e for e in doc.get(name) or () if isinstance(e, dict) and e.get("key") != entry["key"]]
+        entries = doc.get(name) or []
+        first = entries[0] if entries and isinstance(entries[0], dict) else {}
+        if (first.get("key"), first.get("summary")) == (entry["key"], entry.get("summary")) \
+                and entry["at"] - int(first.get("at") or 0) < REWRITE_AFTER_SECONDS:
+            return doc  # already the latest, seen moments ago: leave the store alone
+        kept = [e for e in entries if isinstance(e, dict) and e.get("key") != entry["key"]]
         return {**doc, name: [entry, *kept][:limit]}
 
     _change(change)
