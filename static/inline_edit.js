@@ -52,6 +52,9 @@
     button.textContent = "Edit";
     button.setAttribute("aria-label", "Edit " + fieldName(holder) + " here");
     button.addEventListener("click", function () { open(holder, button); });
+    holder.querySelectorAll('a[href="' + holder.getAttribute("data-inline-form") + '"]').forEach(function (link) {
+      link.hidden = true;  // the same form, now offered in place
+    });
     holder.appendChild(document.createTextNode(" "));
     holder.appendChild(button);
   });
