@@ -32,6 +32,7 @@ def profile(paths: list[str], views: int, top: int) -> str:
         app = create_app({
             "APP_MODE": "single_user", "SECRET_KEY": SECRET, "JIRA_BASE_URL": jira_url, "JIRA_EMAIL": EMAIL,
             "JIRA_API_TOKEN": TOKEN, "INSTANCE_PATH": instance, "LOG_LEVEL": "INFO",
+            "JIRA_CACHE_SECONDS": 0,  # profile the page as built from Jira's answer, not from the read cache
         })
         client = app.test_client()
         report = io.StringIO()

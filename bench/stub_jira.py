@@ -10,7 +10,8 @@ latency that stands in for the round trip to Atlassian:
 - ``POST /rest/api/3/search/jql``: 50 issues (the 40 of two recorded searches, cycled, each given
   its own key and id), trimmed to the body's ``fields``; ``POST .../search/approximate-count``.
 - ``GET /rest/api/3/project/search``: 50 projects (the 5 recorded, cycled with their own keys).
-- ``GET /rest/api/3/myself``: the recorded account. Anything else: Jira's JSON 404.
+- ``GET /rest/api/3/myself``: the recorded account; ``GET .../mypermissions``: may create;
+  ``POST .../jql/parse``: every query valid. Anything else: Jira's JSON 404.
 
 ``python -m bench.stub_jira --port N --latency-ms M`` serves it; ``running_stub()`` starts it in
 a process of its own (so its CPU is not the measured app's) and stops it.
@@ -155,6 +156,9 @@ def make_handler(bodies: Bodies, latency: float):
                 self._answer(200, bodies.projects)
             elif url.path == API + "myself":
                 self._answer(200, bodies.myself)
+            elif url.path == API + "mypermissions":  # the project page asks once, then keeps the answer
+                self._answer(200, _encode({"permissions": {"CREATE_ISSUES": {
+                    "id": "11", "key": "CREATE_ISSUES", "name": "Create Issues", "type": "PROJECT", "havePermission": True}}}))
             else:
                 self._answer(404, bodies.not_found)
 
@@ -166,6 +170,8 @@ def make_handler(bodies: Bodies, latency: float):
                 self._answer(200, bodies.search_for(body))
             elif path == API + "search/approximate-count":
                 self._answer(200, bodies.count)
+            elif path == API + "jql/parse":  # the search page checks a query once, then remembers it passed
+                self._answer(200, _encode({"queries": [{"query": q, "structure": {}} for q in body.get("queries") or []]}))
             else:
                 self._answer(404, bodies.not_found)
 

@@ -154,7 +154,7 @@ class Governor:
     def around(self, call: Call, send: Callable[[], Any]) -> Any:
         """Return the answer to ``call``: cached, fresh from Jira, or an older copy; or raise a page."""
         slot, kept = self._cached(call)
-        if kept is not None and self.quota.cache.is_fresh(kept):
+        if kept is not None and self.quota.cache.is_fresh(kept) and kept.payload is not None:
             metrics.read_cache.labels(result="hit").inc()
             return kept.payload
         if slot is not None:
@@ -179,7 +179,7 @@ class Governor:
                 self._forget()  # a refused write may still have changed something
             raise
         self._settle(call, payload, answered=True)
-        if slot is not None:
+        if slot is not None and not self.quota.cache.recent(kept):
             self._keep(slot, payload)
         elif not call.read:
             self._forget()
@@ -238,7 +238,7 @@ class Governor:
 
     def _older_copy(self, kept: Entry | None, reason: str, error: JiraError) -> Any:
         """Return the kept copy (noting why, for the banner) when there is one; else raise ``error``."""
-        if kept is None:
+        if kept is None or kept.payload is None:  # none kept, or one that no longer decrypts
             raise error
         metrics.read_cache.labels(result="stale").inc()
         resets_at = getattr(error, "resets_at", None)

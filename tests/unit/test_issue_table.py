@@ -40,3 +40,30 @@ def test_both_links_of_a_row_lead_to_the_issue(app):
     html = render(app, "{{ issue_table([issue]) }}", issue=FULL)
 
     assert html.count('href="/issues/KAN-7"') == 2 and "Fix &lt;the&gt; login" in html
+
+
+@pytest.mark.parametrize("author", [User("acc-1", "Ada <Lovelace>"), None], ids=["author", "none"])
+def test_a_comment_writes_its_author_as_the_person_macro_does_and_links_like_url_for(app, author):
+    from types import SimpleNamespace
+
+    from jira_client.api.models import Comment
+
+    comment = Comment(id="10042", author=author, body=None, created=None, updated=None)
+    issue = SimpleNamespace(key="KAN-7")
+    pages = SimpleNamespace(total=1, order="newest", start=50, previous=None, next=None)
+    with app.test_request_context("/"):
+        from flask import render_template_string, url_for
+
+        from jira_client.web.forms.screens import CommentForm
+
+        form = CommentForm()
+        app.jinja_env.globals["viewer_account_id"] = lambda: "acc-1"
+        html = render_template_string(
+            '{% from "_macros.html" import person %}{% include "issues/_comments.html" %}<hr>{{ person(comment.author, "Unknown") }}',
+            comment=comment, comments=[comment], issue=issue, pages=pages, form=form, error=None)
+        edit = url_for("issues.edit_comment", key="KAN-7", comment_id="10042", back=50)
+        delete = url_for("issues.delete_comment", key="KAN-7", comment_id="10042")
+    meta, macro = html.split('<div class="comment-meta">')[1].split(" · ")[0], html.rsplit("<hr>", 1)[1]
+    assert meta == macro
+    if author:
+        assert f'href="{edit}"' in html and f'href="{delete}"' in html
