@@ -5,6 +5,7 @@ finds them by listing the package, so adding a module registers it. Never part o
 """
 
 import statistics
+import time
 from dataclasses import dataclass
 
 TIMING_COLUMNS = ("median", "p90", "p99", "min", "max")
@@ -43,3 +44,14 @@ def timing_row(samples_seconds: list[float]) -> tuple[float, ...]:
     ms = sorted(sample * 1000 for sample in samples_seconds)
     cuts = statistics.quantiles(ms, n=100, method="inclusive")
     return statistics.median(ms), cuts[89], cuts[98], ms[0], ms[-1]
+
+
+def timed_row(call, runs: int) -> tuple[float, ...]:
+    """Return ``timing_row`` of ``runs`` calls of ``call``, after one warm-up call."""
+    call()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return timing_row(samples)

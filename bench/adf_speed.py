@@ -15,10 +15,9 @@ heavy case.
 """
 
 import json
-import time
 from pathlib import Path
 
-from bench import TIMING_COLUMNS, Table, timing_row
+from bench import TIMING_COLUMNS, Table, timed_row
 from jira_client.api.adf import from_markdown, to_html, to_markdown, to_text
 from sandbox.world import World
 
@@ -38,7 +37,7 @@ def run() -> list[Table]:
     real = _fixture_documents()
     rows += _document_rows("real", real) if real else [_skipped(f"real documents: no folder at {FIXTURES}")]
     markdown = _markdown_comment()
-    rows.append((f"from_markdown, {len(markdown):,} characters", *_timed(lambda: from_markdown(markdown))))
+    rows.append((f"from_markdown, {len(markdown):,} characters", *timed_row(lambda: from_markdown(markdown), N)))
     rows.append(_many_rows(f"to_html, {COMMENTS} seeded comments, one call each", comments))
     rows.append(_many_rows(f"to_html, {COMMENTS} real documents, one call each", real) if real
                 else _skipped(f"{COMMENTS} real documents: no folder at {FIXTURES}"))
@@ -50,16 +49,16 @@ def _document_rows(name: str, sources: list[dict]) -> list[tuple]:
     doc = _megabyte_document(sources)
     size = len(json.dumps(doc))
     return [
-        (f"to_html, {size / 1e6:.2f} MB {name} ADF ({len(doc['content'])} blocks)", *_timed(lambda: to_html(doc))),
-        (f"to_text, same {name} document", *_timed(lambda: to_text(doc))),
-        (f"to_markdown, same {name} document", *_timed(lambda: to_markdown(doc))),
+        (f"to_html, {size / 1e6:.2f} MB {name} ADF ({len(doc['content'])} blocks)", *timed_row(lambda: to_html(doc), N)),
+        (f"to_text, same {name} document", *timed_row(lambda: to_text(doc), N)),
+        (f"to_markdown, same {name} document", *timed_row(lambda: to_markdown(doc), N)),
     ]
 
 
 def _many_rows(label: str, sources: list[dict]) -> tuple:
     """Return the row for rendering COMMENTS documents, cycled from ``sources``, one call each."""
     docs = [sources[n % len(sources)] for n in range(COMMENTS)]
-    return (label, *_timed(lambda: [to_html(doc) for doc in docs]))
+    return (label, *timed_row(lambda: [to_html(doc) for doc in docs], N))
 
 
 def _skipped(what: str) -> tuple:
@@ -92,12 +91,3 @@ def _markdown_comment() -> str:
              "```python\nprint('hello')\n```\n\n> quoted reply from the customer\n\n")
     return (chunk * (32_000 // len(chunk) + 1))[:32_000]
 
-
-def _timed(call) -> tuple:
-    call()
-    samples = []
-    for _ in range(N):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return timing_row(samples)

@@ -9,10 +9,9 @@
   what the fault asked for; tests/sandbox/test_admin.py checks only the delay asked for.
 """
 
-import time
 from datetime import timedelta
 
-from bench import TIMING_COLUMNS, Table, timing_row
+from bench import TIMING_COLUMNS, Table, timed_row
 from jira_client.api.adf import to_html
 from sandbox import directory, jql, seed
 from sandbox.admin import FAULTS_KEY
@@ -40,15 +39,15 @@ def run() -> list[Table]:
 def _work_table() -> Table:
     world = World()
     issues = [issue for project in world.projects() for issue in world.project_issues(project["key"])]
-    rows = [(f"JQL over {len(issues)} seeded issues: {label}", *_timed(_search(world, issues, text)))
+    rows = [(f"JQL over {len(issues)} seeded issues: {label}", *timed_row(_search(world, issues, text), N))
             for label, text in SEARCHES]
-    rows.append(("seed.build (issues and comments)", *_timed(lambda: seed.build(world.built_at - timedelta(days=1)))))
+    rows.append(("seed.build (issues and comments)", *timed_row(lambda: seed.build(world.built_at - timedelta(days=1)), N)))
     text_node = _doc({"type": "paragraph", "content": [{"type": "text", "text": "<b>" + "x" * 5_000_000}]})
-    rows.append(("to_html, one 5 MB text node", *_timed(lambda: to_html(text_node))))
+    rows.append(("to_html, one 5 MB text node", *timed_row(lambda: to_html(text_node), N)))
     inline = [{"type": "text", "text": "word <i> ", "marks": [{"type": "strong"}, {"type": "link", "attrs": {"href": "https://a.b"}}]},
               {"type": "mention", "attrs": {"id": "1", "text": "Ada"}}]
     many = _doc(*[{"type": "paragraph", "content": inline} for _ in range(30_000)])
-    rows.append(("to_html, 30,000 paragraphs (5 MB)", *_timed(lambda: to_html(many))))
+    rows.append(("to_html, 30,000 paragraphs (5 MB)", *timed_row(lambda: to_html(many), N)))
     return Table(f"work the tests bound by counting, timed in ms (N={N} each after one warm-up)",
                  ("case", *TIMING_COLUMNS), rows)
 
@@ -63,7 +62,7 @@ def _delay_table() -> Table:
             client.post("/_sandbox/faults", json={"faults": [{"path": "^/rest/api/3/issue/", **fault}]})
             client.get("/rest/api/3/issue/ACME-1", auth=(admin["email"], admin["api_token"]))
 
-        rows.append((label, asked_ms, *_timed(call)))
+        rows.append((label, asked_ms, *timed_row(call, N)))
     app.extensions[FAULTS_KEY].replace([])
     return Table(f"sandbox fault delays: asked and measured in ms, one issue GET in-process (N={N} each)",
                  ("fault", "asked", *TIMING_COLUMNS), rows)
@@ -91,12 +90,3 @@ def _search(world: World, issues: list[dict], text: str):
 def _doc(*content: dict) -> dict:
     return {"version": 1, "type": "doc", "content": list(content)}
 
-
-def _timed(call) -> tuple:
-    call()
-    samples = []
-    for _ in range(N):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return timing_row(samples)
