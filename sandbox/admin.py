@@ -241,7 +241,11 @@ def _is_admin_path(path: str) -> bool:
 def _apply_fault():
     if _is_admin_path(request.path):
         return None
-    faults = current_app.extensions[FAULTS_KEY]
+    return apply_fault(current_app.extensions[FAULTS_KEY])
+
+
+def apply_fault(faults):
+    """Play the fault (if any) that matches this request: delays, then an error or broken JSON; else None."""
     fault = faults.take(request.method, request.path)
     if fault is None:
         return None

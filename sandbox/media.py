@@ -16,12 +16,11 @@ The Jira routes' fault list and request counters apply here too (paths such as
 from __future__ import annotations
 
 import threading
-import time
 
 from flask import Flask, Response, jsonify, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from sandbox.admin import FAULTS_KEY, STATS_KEY, error_body, route_template
+from sandbox.admin import FAULTS_KEY, STATS_KEY, apply_fault, route_template
 from sandbox.attachments import MEDIA_STATS_KEY, STORE_KEY, AttachmentStore, MediaStats, Stored, default_thumbnail
 
 CHUNK = 256 * 1024
@@ -39,14 +38,7 @@ def create_media_app(jira_app: Flask) -> Flask:
         if request.path.startswith("/_media/"):
             return None
         stats.saw(request.headers)
-        fault = faults.take(request.method, request.path)
-        if fault is None:
-            return None
-        if fault.latency_ms:
-            time.sleep(fault.latency_ms / 1000)
-        if fault.stall_seconds:
-            faults.wait(fault.stall_seconds)
-        return (jsonify(error_body(fault.status)), fault.status) if fault.status else None
+        return apply_fault(faults)  # the same faults as the Jira routes, in the same way
 
     @app.after_request
     def count_response(response):
