@@ -548,8 +548,6 @@ def _gated_open(gate: CallGate, base_url: str, open_: Callable[..., requests.Res
     return gated
 
 
-decode_json = json_body.loads  # msgspec first, json for what it refuses, any depth
-
 
 def _comment_path(key: str, comment_id: str) -> str:
     """Return the path of one comment, both parts validated."""

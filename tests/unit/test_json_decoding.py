@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from jira_client.api.client import decode_json
+from jira_client.api.json_body import loads as decode_json  # what JiraClient decodes every answer with
 from tests.support.paths import shared_fixture
 
 
