@@ -28,6 +28,7 @@ from jira_client.state import AppState, init_state
 from jira_client.web import register_blueprints
 from jira_client.web.assets import init_assets
 from jira_client.web.errors import register_error_pages
+from jira_client.web.templating import Environment
 
 LOCAL_SERVER = "_LOCAL_SERVER"  # set by ``python web_app.py``: development, not production
 FLASK_KEYS = ("TESTING", "DEBUG", "WTF_CSRF_ENABLED", "SERVER_NAME")
@@ -48,6 +49,7 @@ def create_app(overrides: Mapping[str, object] | None = None) -> Flask:
         __name__, root_path=PACKAGE_ROOT, template_folder="templates", static_folder="static",
         instance_path=settings.instance_path or os.path.abspath("instance"),
     )
+    app.jinja_environment = Environment  # before anything asks for app.jinja_env
     app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)  # random only outside production
     if overrides is not None:  # tests and the local server; never Flask switches from the real environment
         app.config.update({k: v for k, v in env.items() if k in FLASK_KEYS or k.startswith("SESSION_")})

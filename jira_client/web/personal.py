@@ -49,17 +49,21 @@ class RedisPersonalStore:
         """Return the document stored under ``key`` (empty when there is none)."""
         return _decode(self.client.get(key))
 
-    def update(self, key: str, change: Callable[[Document], Document]) -> None:
-        """Store ``change(document)``; a change made meanwhile by another request makes it start over."""
+    def update(self, key: str, change: Callable[[Document], Document]) -> Document:
+        """Store ``change(document)`` and return it; a change made meanwhile by another request makes it start over."""
+        result: Document = {}
+
         def apply(pipe) -> None:
+            nonlocal result
             old = _decode(pipe.get(key))
-            new = change(old)
+            result = new = change(old)
             if new is old:
                 return  # nothing to write (the same issue opened again)
             pipe.multi()
             pipe.set(key, json.dumps(new), ex=TTL_SECONDS)
 
         self.client.transaction(apply, key)
+        return result
 
 
 class CachePersonalStore:
@@ -74,13 +78,14 @@ class CachePersonalStore:
         """Return the document stored under ``key`` (empty when there is none)."""
         return _decode(self.cache.get(key))
 
-    def update(self, key: str, change: Callable[[Document], Document]) -> None:
-        """Store ``change(document)``, holding the lock from the read to the write."""
+    def update(self, key: str, change: Callable[[Document], Document]) -> Document:
+        """Store ``change(document)`` and return it, holding the lock from the read to the write."""
         with self._locked(key):
             old = _decode(self.cache.get(key))
             new = change(old)
             if new is not old:  # the same issue opened again changes nothing: no write
                 self.cache.set(key, json.dumps(new), timeout=TTL_SECONDS)
+            return new
 
     def _locked(self, key: str) -> AbstractContextManager:
         if self.lock_dir is None:
@@ -134,16 +139,23 @@ def document() -> Document:
 
 
 def _change(change: Callable[[Document], Document]) -> None:
-    """Apply ``change`` to this person's document; a store that cannot be reached is logged and skipped."""
+    """Apply ``change`` to this person's document; a store that cannot be reached is logged and skipped.
+
+    The rest of the request reads the document as changed, without reading it again.
+    """
     try:
-        _store().update(_key(), change)
+        g.personal = _store().update(_key(), change)
     except (*STORE_ERRORS, LockTimeout) as exc:
         log.warning("Per-person data not saved: %s", type(exc).__name__)
-    g.pop("personal", None)
+        g.pop("personal", None)
 
 
 def _remember(name: str, entry: dict, limit: int) -> None:
-    """Put ``entry`` first in the list ``name``, dropping an older entry with the same key."""
+    """Put ``entry`` first in the list ``name``, dropping an older entry with the same key.
+
+    Opening the latest entry again moments later changes nothing: that is seen on the document
+    this request reads anyway (the top bar shows the recent projects), without taking the lock.
+    """
     def change(doc: Document) -> Document:
         entries = doc.get(name) or []
         first = entries[0] if entries and isinstance(entries[0], dict) else {}
@@ -153,7 +165,9 @@ def _remember(name: str, entry: dict, limit: int) -> None:
         kept = [e for e in entries if isinstance(e, dict) and e.get("key") != entry["key"]]
         return {**doc, name: [entry, *kept][:limit]}
 
-    _change(change)
+    current = document()
+    if change(current) is not current:
+        _change(change)
 
 
 def saw_issue(key: str, summary: str) -> None:

@@ -6,15 +6,37 @@ resolver of the page (``attachments.embedded.page_media``: the page's issue's at
 
 from __future__ import annotations
 
+from collections import ChainMap
 from datetime import datetime, timezone
 
 from flask import Flask
+from flask.templating import Environment as FlaskEnvironment
 from jinja2 import pass_context
 from markupsafe import Markup
 
 from jira_client.api import adf
 from jira_client.web import viewer
 from jira_client.web.attachments.embedded import page_media
+
+class Environment(FlaskEnvironment):
+    """Flask's Jinja environment, whose ``{% from ... import %}`` costs less.
+
+    On every import Jinja checks whether the importing template has globals the imported one
+    lacks, by taking the imported template's globals (a ChainMap) from a set of names: some 25
+    lookups in Python, 18 µs an import, and the issue page imports 16 times. Here a template's
+    globals give their keys as a dict view, so that check runs in C. Templates see the same globals.
+    """
+
+    def make_globals(self, d):
+        return _Globals(d or {}, self.globals)
+
+
+class _Globals(ChainMap):
+    """A template's globals over the environment's (as Jinja makes them), with keys() as a dict view."""
+
+    def keys(self):
+        return dict.fromkeys(self).keys()
+
 
 STATUS_CLASSES = {"new": "status-new", "indeterminate": "status-progress", "done": "status-done"}
 
