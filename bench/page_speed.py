@@ -23,7 +23,8 @@ import requests
 from bench import Table
 from bench._served import EMAIL, TOKEN, ServedApp, served_app
 from bench.stub_jira import running_stub
-from jira_client.api.models import ISSUE_FIELDS, LIST_FIELDS
+from jira_client.api.client import issue_query
+from jira_client.api.models import LIST_FIELDS
 from jira_client.web.lists import project_jql
 
 RUNS = ((0, 150), (50, 40))  # (stub latency in ms, views per page)
@@ -47,8 +48,7 @@ def _search(jql: str):
 
 PAGES = (
     Page("/issues/KAN-2 (50 comments)", "/issues/KAN-2", 5.0, lambda jira, url: jira.get(
-        f"{url}/rest/api/3/issue/KAN-2", params={"fields": ",".join(ISSUE_FIELDS), "expand": "transitions,editmeta"},
-        timeout=10)),
+        f"{url}/rest/api/3/issue/KAN-2", params=issue_query(), timeout=10)),
     Page("/projects/KAN (50 rows)", "/projects/KAN", 10.0, _search(project_jql("KAN"))),
     Page("/search?jql= (50 rows)", "/search?" + requests.compat.urlencode({"jql": SEARCH_JQL}), 10.0, _search(SEARCH_JQL)),
     Page("/projects (50 projects)", "/projects", 3.0, lambda jira, url: jira.get(

@@ -6,7 +6,9 @@ prepared once at start so that each answer costs only the HTTP exchange, plus an
 latency that stands in for the round trip to Atlassian:
 
 - ``GET /rest/api/3/issue/{key}``: the recorded KAN-2 with 50 recorded comments (the 45 real ones
-  cycled, each given its own id), the recorded transitions and editmeta, trimmed to ``fields=``.
+  cycled, each given its own id), the recorded transitions and editmeta, trimmed to ``fields=``;
+  ``expand=names,schema`` adds each field's name and schema, from the same site's recorded
+  ``GET field``, as Jira adds them.
 - ``POST /rest/api/3/search/jql``: 50 issues (the 40 of two recorded searches, cycled, each given
   its own key and id), trimmed to the body's ``fields``; ``POST .../search/approximate-count``.
 - ``GET /rest/api/3/project/search``: 50 projects (the 5 recorded, cycled with their own keys).
@@ -108,6 +110,8 @@ class Bodies:
 
     def __init__(self) -> None:
         self.issue = issue_body()
+        self.field_meta = {f["id"]: {"names": f["name"], "schema": f.get("schema")}
+                           for f in _recorded("nango-cloud-2026-04/fields--GET-field--200.json")}
         self.issues = search_issues()
         self.projects = _encode(projects_page())
         self.myself = _encode(_recorded("nango-cloud-2026-04/get-myself--GET-myself--200.json"))
@@ -117,11 +121,17 @@ class Bodies:
         self._search_cache: dict[tuple, bytes] = {}
 
     def issue_for(self, key: str, query: str) -> bytes:
-        """Return the issue (trimmed to ``fields=``) under ``key``."""
+        """Return the issue (trimmed to ``fields=``, with the ``names`` and ``schema`` asked for) under ``key``."""
         cache_key = f"{key}?{query}"
         if cache_key not in self._issue_cache:
-            fields = parse_qs(query).get("fields", [""])[0].split(",")
-            self._issue_cache[cache_key] = _encode({**trimmed(self.issue, [f for f in fields if f]), "key": key})
+            asked = parse_qs(query)
+            fields = asked.get("fields", [""])[0].split(",")
+            issue = {**trimmed(self.issue, [f for f in fields if f]), "key": key}
+            expand = asked.get("expand", [""])[0].split(",")
+            for part in ("names", "schema"):
+                if part in expand:
+                    issue[part] = {f: self.field_meta[f][part] for f in issue["fields"] if f in self.field_meta}
+            self._issue_cache[cache_key] = _encode(issue)
         return self._issue_cache[cache_key]
 
     def search_for(self, body: dict) -> bytes:

@@ -218,9 +218,7 @@ class JiraClient:
         ``with_activity`` adds the recent history and the first work log entries (the All tab).
         """
         path = f"issue/{keys.segment(keys.issue_key(key))}"
-        fields, expand = (ACTIVITY_FIELDS, "transitions,editmeta,changelog") if with_activity else (ISSUE_FIELDS, "transitions,editmeta")
-        params = {"fields": ",".join(("*all", *fields)), "expand": f"{expand},names,schema"}
-        payload = self._request("GET", path, params=params)
+        payload = self._request("GET", path, params=issue_query(with_activity))
         issue = Issue.from_api(payload)
         named = payload if isinstance(payload, dict) else {}
         found = field_values.details(_fields_of(payload), named.get("names") or {}, named.get("schema") or {})
@@ -519,6 +517,12 @@ class JiraClient:
     def json_of(self, response: requests.Response) -> Any:
         """Return the JSON of an answer from ``open`` (None when it has no body), reading it whole but capped."""
         return self._decode(response, response.url)
+
+
+def issue_query(with_activity: bool = False) -> dict[str, str]:
+    """Return the query of ``get_issue``'s one call: every field, named, with what the page shows beside them."""
+    fields, expand = (ACTIVITY_FIELDS, "transitions,editmeta,changelog") if with_activity else (ISSUE_FIELDS, "transitions,editmeta")
+    return {"fields": ",".join(("*all", *fields)), "expand": f"{expand},names,schema"}
 
 
 def _gated(gate: CallGate, base_url: str, request: Callable[..., Any]) -> Callable[..., Any]:
