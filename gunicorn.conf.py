@@ -10,6 +10,7 @@ With ``JIRA_SANDBOX=1`` (demos only) the master starts the built-in sandbox once
 so every worker talks to the same sandbox and its data.
 """
 
+import gc
 import glob
 import os
 
@@ -50,6 +51,16 @@ def on_starting(server) -> None:
         _, env = start_for_app(dict(os.environ), port=int(os.environ.get("SANDBOX_PORT") or 0), app_port=port)
         os.environ.update(env)  # the workers forked after this read the sandbox's URLs as settings
         server.log.info("Built-in sandbox (JIRA_SANDBOX=1) serving at %s", env["SANDBOX_URL"])
+
+
+def post_worker_init(worker) -> None:
+    """Keep what loading the app made (modules, templates, routes) out of the garbage collector's rounds.
+
+    Those objects live as long as the worker, yet every full collection walked them all again:
+    about 0.1 ms of each issue page view, and more as a worker's heap grows (gc.freeze).
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def child_exit(server, worker) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import runpy
 import subprocess
 from types import SimpleNamespace
@@ -114,3 +115,15 @@ def test_on_starting_empties_the_multiprocess_metrics_directory(monkeypatch, tmp
     config["on_starting"](None)
 
     assert [path.name for path in directory.iterdir()] == ["README"]
+
+
+def test_each_worker_freezes_what_loading_the_app_made(monkeypatch):
+    """Objects made before the first request are left out of later garbage collections (gc.freeze)."""
+    config = load_config(monkeypatch)
+    kept = [object()]  # something loading the app made and keeps
+    assert any(found is kept for found in gc.get_objects())
+    try:
+        config["post_worker_init"](SimpleNamespace())
+        assert not any(found is kept for found in gc.get_objects())  # frozen: no collection walks it
+    finally:
+        gc.unfreeze()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-from flask import url_for
+from flask import Flask, render_template_string, url_for
 
-from jira_client.web.assets import IMMUTABLE, ContentHashes
+from jira_client.web.assets import IMMUTABLE, ContentHashes, init_assets
 from tests.support.paths import ROOT
 from tests.support.stubs import API, EMPTY_PROJECTS
 
@@ -53,3 +53,23 @@ def test_a_changed_file_gets_a_new_url(tmp_path):
 
     assert first and hashes.of("site.css") != first
     assert hashes.of("../etc/passwd") == "" and hashes.of("missing.css") == ""
+
+
+def test_templates_static_url_is_url_for_kept_per_file_version_and_script_root(tmp_path):
+    app = Flask(__name__, static_folder=str(tmp_path), static_url_path="/static")
+    init_assets(app)
+    (tmp_path / "site.css").write_text("a{}")
+    page = "{{ static_url('site.css') }}"
+
+    with app.test_request_context("/"):
+        first = render_template_string(page)
+        assert first == url_for("static", filename="site.css") == f"/static/site.css?v={_hash(tmp_path / 'site.css')}"
+        (tmp_path / "site.css").write_text("a { color: blue }")
+        changed = render_template_string(page)
+        assert changed != first and changed == url_for("static", filename="site.css")
+    with app.test_request_context("/", base_url="http://localhost/tools"):  # mounted under a prefix
+        assert render_template_string(page) == f"/tools{changed}"
+
+
+def _hash(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
