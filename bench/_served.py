@@ -46,8 +46,18 @@ class ServedApp:
 
 
 def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    """Return the CPU time of a process's live threads, in nanosecond steps (/proc's schedstat).
+
+    /proc/PID/stat counts in clock ticks (10 ms), coarser than a page view; a thread that has
+    ended takes its time with it, which gunicorn's long-lived threads never do mid-run.
+    """
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # a thread that ended meanwhile
+    return total / 1e9
 
 
 def _rss_bytes(pid: int) -> int:
