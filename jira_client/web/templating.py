@@ -50,14 +50,15 @@ def adf_html(context, doc: object) -> Markup:
 def when(value: datetime | None) -> str:
     """Return a short, absolute date and time in UTC, or an em dash.
 
-    Formatted by hand: strftime takes 4 µs more, and a list page shows 50 of these.
+    Cut from ``isoformat``, which is C: strftime or an f-string of five fields take several
+    times as long, and an issue page shows one for each of its 50 comments.
     """
     if value is None:
         return "—"
     moment = value.astimezone(timezone.utc)
     if moment.year < 1000:
         return moment.strftime("%Y-%m-%d %H:%M UTC")  # how short years are written depends on the C library
-    return f"{moment.year}-{moment.month:02d}-{moment.day:02d} {moment.hour:02d}:{moment.minute:02d} UTC"
+    return moment.isoformat(" ", "minutes")[:16] + " UTC"
 
 
 def ago(value: datetime | None, now: datetime | None = None) -> str:
