@@ -3,8 +3,11 @@
 Workers come from ``WEB_CONCURRENCY`` (Heroku sets it per dyno size; else 2 with Redis, 1 without), each with threads,
 since a page mostly waits on Jira. The request timeout stays under Heroku's 30-second router
 limit, and Jira's timeouts and retries fit inside it (tests/production/test_gunicorn_config.py).
-Forwarded headers are believed only from ``FORWARDED_ALLOW_IPS``. The access log leaves out
-query strings: an OAuth ``code`` or ``state`` must never land in a log.
+Forwarded headers are believed only from ``FORWARDED_ALLOW_IPS``. gunicorn writes no access log:
+the app logs each request once, as a JSON line with its route, status, time and Jira calls
+(``jira_client/observability/request_log.py``), and a second line per request cost a tenth of a
+small page's time. ``--access-logfile -`` turns it back on, in a format without query strings:
+an OAuth ``code`` or ``state`` must never land in a log.
 ``GUNICORN_CMD_ARGS`` (for example ``--bind 127.0.0.1:8000`` behind nginx) overrides this file.
 With ``JIRA_SANDBOX=1`` (demos only) the master starts the built-in sandbox once, before it forks,
 so every worker talks to the same sandbox and its data.
@@ -32,7 +35,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # The worker's heartbeat touches a file on every loop turn (several per request): on a disk-backed
 # /tmp that is a journaled metadata write, in /dev/shm it is memory (gunicorn's own advice).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
-accesslog = "-"
+accesslog = None  # the app logs every request (see above)
 errorlog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 

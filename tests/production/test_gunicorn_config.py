@@ -65,7 +65,13 @@ def test_a_page_with_every_retry_fits_inside_the_gunicorn_timeout(monkeypatch, t
     assert client.deadline - client.clock() < config["timeout"] - 3  # room to render the page
 
 
+def test_gunicorn_logs_no_second_line_per_request(monkeypatch):
+    """The app's JSON line is the one line per request (tests/ops/test_logs.py)."""
+    assert load_config(monkeypatch)["accesslog"] is None
+
+
 def test_the_access_log_format_leaves_out_query_strings(monkeypatch):
+    """For operators who turn gunicorn's access log on (--access-logfile -)."""
     log_format = load_config(monkeypatch)["access_log_format"]
 
     assert "%(U)s" in log_format  # the path alone
