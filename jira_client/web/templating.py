@@ -24,7 +24,7 @@ class Environment(FlaskEnvironment):
     On every import Jinja checks whether the importing template has globals the imported one
     lacks, by taking the imported template's globals (a ChainMap) from a set of names: some 25
     lookups in Python, 18 µs an import, and the issue page imports 16 times. Here a template's
-    globals give their keys as a dict view, so that check runs in C. Templates see the same globals.
+    globals give their keys as a set, so that check runs in C. Templates see the same globals.
     """
 
     def make_globals(self, d):
@@ -32,10 +32,10 @@ class Environment(FlaskEnvironment):
 
 
 class _Globals(ChainMap):
-    """A template's globals over the environment's (as Jinja makes them), with keys() as a dict view."""
+    """A template's globals over the environment's (as Jinja makes them), whose keys() is a set made in C."""
 
     def keys(self):
-        return dict.fromkeys(self).keys()
+        return set().union(*self.maps)
 
 
 STATUS_CLASSES = {"new": "status-new", "indeterminate": "status-progress", "done": "status-done"}
