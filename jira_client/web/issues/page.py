@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from jira_client.web import personal
+from jira_client.web.attachments.embedded import media_for
 from jira_client.web.forms.drafts import take_draft
 from jira_client.web.forms.screens import CommentForm
 from jira_client.web.issues import activity, comment_pages, sections
@@ -30,6 +31,7 @@ def render_issue(key: str, form: CommentForm, status: int = 200, error=None):
     return render_template(
         "issues/show.html", issue=issue, comments=comments.comments, pages=comments, form=form, error=error,
         transitions=[t for t in issue.transitions if not _stays(t, issue)],
+        adf_media=media_for(issue),  # handed over, not looked up again for each of 50 comments
         **sections.collect(issue, tab),
     ), status
 
