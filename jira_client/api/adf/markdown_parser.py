@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
+from markdown_it.parser_block import RuleFuncBlockType
+from markdown_it.ruler import Rule, Ruler
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
@@ -54,12 +58,61 @@ def _inline_rule(state: StateCore) -> None:
                 md.inline.parse(content, md, env, token.children)
 
 
+# The block rules that need one of these characters first on the line (where they read it:
+# `state.src` at the line's start plus its indent), and `code`, which needs the line indented at
+# least 4 columns past the block's indent. markdown-it tries every rule at every line, in order,
+# until one matches; trying only the rules that can start such a line, in the same order, gives
+# the same tokens. The other rules (`table`, `lheading`, `paragraph`) are always tried; this also
+# leaves out most of markdown-it's per-rule `LOGGER.debug` calls.
+_LINE_STARTS = {
+    "fence": "`~", "blockquote": ">", "hr": "*-_", "list": "*-+0123456789", "reference": "[", "html_block": "<",
+    "heading": "#", "code": "",
+}
+_CODE_INDENT = 4
+
+
+def _first_character_dispatch(rules: Sequence[Rule[RuleFuncBlockType]]) -> RuleFuncBlockType:
+    """Return one block rule that tries, in order, only those of rules that can start the line."""
+    every = [rule.fn for rule in rules]
+    anywhere = [rule.fn for rule in rules if rule.name not in _LINE_STARTS]
+    candidates = {char: [rule.fn for rule in rules if char in _LINE_STARTS.get(rule.name, char)]
+                  for char in "".join(_LINE_STARTS.values())}
+
+    def dispatch(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        if state.sCount[start_line] - state.blkIndent >= _CODE_INDENT:
+            tried = every  # `code` may match: every rule, as markdown-it tries them
+        else:
+            first = state.bMarks[start_line] + state.tShift[start_line]
+            tried = candidates.get(state.src[first:first + 1], anywhere)
+        for rule in tried:
+            if rule(state, start_line, end_line, silent):
+                return True
+        return False
+
+    return dispatch
+
+
+class _FirstCharacterRuler(Ruler[RuleFuncBlockType]):
+    """markdown-it's block ruler, whose every chain is one rule that dispatches on the line's first character."""
+
+    def __compile__(self) -> None:
+        active = [rule for rule in self.__rules__ if rule.enabled]
+        chains = {""} | {chain for rule in active for chain in rule.alt}
+        self.__cache__ = {
+            chain: [_first_character_dispatch([rule for rule in active if not chain or chain in rule.alt])]
+            for chain in chains
+        }
+
+
 @functools.lru_cache(maxsize=64)
 def _parser(left_out: tuple[str, ...]) -> MarkdownIt:
     """Return the parser (CommonMark, tables, strikethrough, no raw HTML) without the rules left_out."""
     parser = MarkdownIt("commonmark", {"html": False}).enable(["strikethrough", "table"])
     parser.disable(["html_block", "html_inline", *left_out])
     parser.core.ruler.at("inline", _inline_rule)
+    ruler = _FirstCharacterRuler()
+    ruler.__rules__ = parser.block.ruler.__rules__
+    parser.block.ruler = ruler
     return parser
 
 
