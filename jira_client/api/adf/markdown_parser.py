@@ -36,6 +36,9 @@ _TRIGGERS = {
     # inline rules (markdown-it's normalize step turns \r into \n before they run)
     "newline": "\n\r", "escape": "\\", "backticks": "`", "strikethrough": "~", "emphasis": "*_",
     "link": "[", "image": "!", "autolink": "<", "entity": "&",
+    # core rule: it turns the `text_special` tokens of escapes and entities into text and joins
+    # them with the text around; other text tokens are joined already (by `fragments_join`)
+    "text_join": "\\&",
 }
 _INLINE_RULES = ("newline", "escape", "backticks", "strikethrough", "emphasis", "link", "image", "autolink", "entity")
 # Inline content with none of these has no syntax: the first inline rule, `text`, would take it
