@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.parser_block import RuleFuncBlockType
 from markdown_it.ruler import Rule, Ruler
 from markdown_it.rules_block import StateBlock
@@ -107,12 +108,29 @@ class _FirstCharacterRuler(Ruler[RuleFuncBlockType]):
         }
 
 
+# A link URL of these characters only is its own normal form: markdown-it's normalizeLink (parse
+# with mdurl, punycode the host, format, percent-encode) gives it back unchanged, slower than
+# the rest of the link rule. (Its host is ASCII labels of at most 63 characters; the length
+# limit keeps the host within the 255 that mdurl allows.)
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*(?:/[A-Za-z0-9/._~-]*)?"
+                        r"(?:\?[A-Za-z0-9/._~=&-]*)?(?:#[A-Za-z0-9/._~-]*)?")
+_PLAIN_URL_MAX = 250
+
+
+def _normalize_link(url: str) -> str:
+    """Return markdown-it's normalized form of a link URL, at once when it is plain already."""
+    if len(url) <= _PLAIN_URL_MAX and _PLAIN_URL.fullmatch(url):
+        return url
+    return normalizeLink(url)
+
+
 @functools.lru_cache(maxsize=64)
 def _parser(left_out: tuple[str, ...]) -> MarkdownIt:
     """Return the parser (CommonMark, tables, strikethrough, no raw HTML) without the rules left_out."""
     parser = MarkdownIt("commonmark", {"html": False}).enable(["strikethrough", "table"])
     parser.disable(["html_block", "html_inline", *left_out])
     parser.core.ruler.at("inline", _inline_rule)
+    parser.normalizeLink = _normalize_link  # type: ignore[method-assign]
     ruler = _FirstCharacterRuler()
     ruler.__rules__ = parser.block.ruler.__rules__
     parser.block.ruler = ruler
