@@ -21,6 +21,7 @@ from markdown_it.parser_block import RuleFuncBlockType
 from markdown_it.ruler import Rule, Ruler
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 # markdown-it tries its block rules at every line and its inline rules at every character that
@@ -42,9 +43,28 @@ _TRIGGERS = {
     "text_join": "\\&",
 }
 _INLINE_RULES = ("newline", "escape", "backticks", "strikethrough", "emphasis", "link", "image", "autolink", "entity")
+_INLINE_STARTS = "".join(_TRIGGERS[rule] for rule in _INLINE_RULES)
 # Inline content with none of these has no syntax: the first inline rule, `text`, would take it
 # all as one text token, as every other rule fails at its first character.
-_INLINE_SYNTAX = re.compile("[" + re.escape("".join(_TRIGGERS[rule] for rule in _INLINE_RULES)) + "]")
+_INLINE_SYNTAX = re.compile("[" + re.escape(_INLINE_STARTS) + "]")
+# markdown-it's `text` rule takes text up to the next of 23 characters that rules may start at,
+# among them `-`, `:`, `=`, `%`, `@`, `#`, which no rule here starts at: at each of those every
+# other rule is tried and fails, and the character is added to the text on its own. Stopping only
+# where a rule here can match (and at `]`, where a link's text ends) gives the same tokens.
+_TEXT_STOPS = re.compile("[" + re.escape(_INLINE_STARTS + "]") + "]")
+
+
+def _text_rule(state: StateInline, silent: bool) -> bool:
+    """markdown-it's inline `text` rule, stopping only at the characters of _TEXT_STOPS."""
+    pos = state.pos
+    stop = _TEXT_STOPS.search(state.src, pos)
+    end = stop.start() if stop else state.posMax
+    if end == pos:
+        return False
+    if not silent:
+        state.append_pending(state.src[pos:end])
+    state.pos = end
+    return True
 
 
 def _inline_rule(state: StateCore) -> None:
@@ -130,6 +150,7 @@ def _parser(left_out: tuple[str, ...]) -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False}).enable(["strikethrough", "table"])
     parser.disable(["html_block", "html_inline", *left_out])
     parser.core.ruler.at("inline", _inline_rule)
+    parser.inline.ruler.at("text", _text_rule)
     parser.normalizeLink = _normalize_link  # type: ignore[method-assign]
     ruler = _FirstCharacterRuler()
     ruler.__rules__ = parser.block.ruler.__rules__
