@@ -22,13 +22,14 @@ from jira_client.api.adf import to_markdown
 from jira_client.api.adf.markdown_parser import parse
 from tests.support.paths import ROOT, shared_path
 
-STOCK = MarkdownIt("commonmark", {"html": False}).enable(["strikethrough", "table"]).disable(["html_block", "html_inline"])
+STOCK = MarkdownIt("commonmark", {"html": False}).enable(["strikethrough", "table"])
+STOCK.disable(["html_block", "html_inline"])
 
 BLOCKS = [
     # headings, setext headings, rules
     "# h1", "###### h6", "####### seven", "#no space", "## closed ##", "   ### indented", "#", "# ", "## *em* `c`",
-    "Title\n=====", "Title\n---", "two\nlines\n===", "a\n  ==  ", "= not\n", "---", "***", "___", " - - -", "--",
-    "* * *", "_ _ _ x", "-\t-\t-", "+++",
+    "Title\n=====", "Title\n---", "two\nlines\n===", "a\n  ==  ", "a\n==\t", "> a\n>\t--- \t", "= not\n",
+    "---", "***", "___", " - - -", "--", "* * *", "_ _ _ x", "-\t-\t-", "+++",
     # lists: bullets, ordered with other starts and `)`, loose, tight, nested, empty, lazy
     "- a\n- b", "* a\n* b", "+ a\n+ b", "- a\n\n- b", "- a\n* b", "1. one\n2. two", "3) c\n4) d", "0. zero",
     "123456789. big", "1234567890. too big", "1.no space", "-", "- ", "-\tx", "- [ ] task", "2. a\n\n   b",

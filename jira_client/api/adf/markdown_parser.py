@@ -26,15 +26,14 @@ from markdown_it.token import Token
 
 # markdown-it tries its block rules at every line and its inline rules at every character that
 # may start syntax. None of the rules here can match unless the text holds one of its characters
-# (the block rules look for theirs at the start of a line, `table` for a `|` in its header line,
-# `lheading` for an underline of `=` or `-`; the inline rules check the character they are at),
+# (the block rules look for theirs at the start of a line, `table` for a `|` in its header line;
+# the inline rules check the character they are at),
 # so on text without any of them a parser that leaves the rule out gives the same tokens, sooner.
 # (Raw HTML is off, html=False, so its two rules never match and are always left out.) Most
 # comments lack several of these characters: no `|`, no `~`, no `&`, no `<`.
 _TRIGGERS = {
     # block rules
     "table": "|", "fence": "`~", "blockquote": ">", "hr": "*-_", "reference": "[", "heading": "#",
-    "lheading": "=-",
     # inline rules (markdown-it's normalize step turns \r into \n before they run)
     "newline": "\n\r", "escape": "\\", "backticks": "`", "strikethrough": "~", "emphasis": "*_",
     "link": "[", "image": "!", "autolink": "<", "entity": "&",
@@ -65,6 +64,12 @@ def _text_rule(state: StateInline, silent: bool) -> bool:
         state.append_pending(state.src[pos:end])
     state.pos = end
     return True
+
+
+# `lheading` (a setext heading) needs an underline: a line after another one that holds only `=`
+# or only `-` and spaces, after the indent and `>` of the blocks it is in. Bullets of `-` are
+# common, underlines are not.
+_UNDERLINE = re.compile(r"[\r\n][ \t>]*(?:=+|-+)[ \t]*(?:[\r\n]|\Z)")
 
 
 def _inline_rule(state: StateCore) -> None:
@@ -160,5 +165,7 @@ def _parser(left_out: tuple[str, ...]) -> MarkdownIt:
 
 def parse(text: str) -> list[Token]:
     """Return markdown-it's tokens for text, parsed without the rules that cannot match anything in it."""
-    left_out = tuple(rule for rule, chars in _TRIGGERS.items() if not any(c in text for c in chars))
-    return _parser(left_out).parse(text)
+    left_out = [rule for rule, chars in _TRIGGERS.items() if not any(c in text for c in chars)]
+    if not _UNDERLINE.search(text):
+        left_out.append("lheading")
+    return _parser(tuple(left_out)).parse(text)
