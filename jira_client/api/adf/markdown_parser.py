@@ -1,12 +1,23 @@
 """The Markdown parser from_markdown uses: markdown-it-py, tuned to give the same tokens sooner.
 
 CommonMark plus tables and strikethrough, raw HTML off (it stays text). A 32,000-character comment
-(Jira's limit) should convert in well under the time a person notices, and the parse is most of
-that time, so the parser is told to skip what cannot match. Rules whose syntax needs a character
-the text does not contain are left out of the parser used for it (one parser kept per set of
-rules), and inline content without any syntax character becomes one text token without running
-the inline parser. Each of these gives exactly the tokens the stock parser gives
-(tests/unit/test_markdown_parser.py compares them).
+is Jira's limit and the parse is most of the time from_markdown takes, so the parser skips work
+that cannot change a token, only through markdown-it's own extension points (its rulers and
+rules, its normalizeLink):
+
+- rules whose syntax needs a character (or, for setext headings, an underline line) the text does
+  not have are left out of the parser used for it (one parser kept per set of rules);
+- inline content without any syntax character becomes one text token without the inline parser;
+- at each line only the block rules that can start there are tried (by the line's first
+  character, and its indent for indented code), which also leaves out most of markdown-it's
+  per-rule debug logging calls;
+- the inline `text` rule stops only where a rule here can match, not at every character
+  markdown-it reserves for plugins (`-`, `:`, `=`, `@`...);
+- a plain http(s) link URL, which markdown-it's URL normalizer would give back unchanged, skips it.
+
+Each gives exactly the tokens of the stock parser with the same options:
+tests/unit/test_markdown_parser.py compares every token over a broad corpus. The rules' start
+characters are markdown-it-py's (pinned in requirements.txt); that test is what catches a change.
 """
 
 from __future__ import annotations
@@ -27,8 +38,8 @@ from markdown_it.token import Token
 # markdown-it tries its block rules at every line and its inline rules at every character that
 # may start syntax. None of the rules here can match unless the text holds one of its characters
 # (the block rules look for theirs at the start of a line, `table` for a `|` in its header line;
-# the inline rules check the character they are at),
-# so on text without any of them a parser that leaves the rule out gives the same tokens, sooner.
+# the inline rules check the character they are at), so on text without any of them a parser
+# that leaves the rule out gives the same tokens, sooner.
 # (Raw HTML is off, html=False, so its two rules never match and are always left out.) Most
 # comments lack several of these characters: no `|`, no `~`, no `&`, no `<`.
 _TRIGGERS = {
@@ -91,8 +102,8 @@ def _inline_rule(state: StateCore) -> None:
 # `state.src` at the line's start plus its indent), and `code`, which needs the line indented at
 # least 4 columns past the block's indent. markdown-it tries every rule at every line, in order,
 # until one matches; trying only the rules that can start such a line, in the same order, gives
-# the same tokens. The other rules (`table`, `lheading`, `paragraph`) are always tried; this also
-# leaves out most of markdown-it's per-rule `LOGGER.debug` calls.
+# the same tokens. The other rules (`table`, `lheading`, `paragraph`) are always tried. (Each
+# rule that is not tried is also a `LOGGER.debug` call less.)
 _LINE_STARTS = {
     "fence": "`~", "blockquote": ">", "hr": "*-_", "list": "*-+0123456789", "reference": "[", "html_block": "<",
     "heading": "#", "code": "",
@@ -123,6 +134,10 @@ def _first_character_dispatch(rules: Sequence[Rule[RuleFuncBlockType]]) -> RuleF
 
 class _FirstCharacterRuler(Ruler[RuleFuncBlockType]):
     """markdown-it's block ruler, whose every chain is one rule that dispatches on the line's first character."""
+
+    def __init__(self, rules: list[Rule[RuleFuncBlockType]]) -> None:
+        super().__init__()
+        self.__rules__ = rules
 
     def __compile__(self) -> None:
         active = [rule for rule in self.__rules__ if rule.enabled]
@@ -157,9 +172,7 @@ def _parser(left_out: tuple[str, ...]) -> MarkdownIt:
     parser.core.ruler.at("inline", _inline_rule)
     parser.inline.ruler.at("text", _text_rule)
     parser.normalizeLink = _normalize_link  # type: ignore[method-assign]
-    ruler = _FirstCharacterRuler()
-    ruler.__rules__ = parser.block.ruler.__rules__
-    parser.block.ruler = ruler
+    parser.block.ruler = _FirstCharacterRuler(parser.block.ruler.__rules__)
     return parser
 
 

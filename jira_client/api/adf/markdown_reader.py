@@ -8,12 +8,9 @@ newlines become hard breaks, as people expect in a comment box. A link whose URL
 http/https/mailto keeps its text and loses the link; `[@Name](mention:ACCOUNT_ID)` becomes a
 mention node (see `markdown_writer.mention_markdown`).
 
-Speed (a 32,000-character comment is Jira's limit): the parse is most of the time, so the
-parser is told to skip what cannot match. Rules whose syntax needs a character the text does not
-contain are left out of the parser used for it (one parser kept per set of rules), inline
-content without any syntax character becomes one text token without running the inline parser,
-and the token stream is read in place instead of through markdown-it's SyntaxTreeNode. Each of
-these gives exactly the tokens (and so the ADF) the full parser would.
+Speed (a 32,000-character comment is Jira's limit): the parse is most of the time; the parser in
+`markdown_parser` skips what cannot match and gives exactly the stock parser's tokens (and so the
+same ADF). The token stream is read in place instead of through markdown-it's SyntaxTreeNode.
 """
 
 from __future__ import annotations
