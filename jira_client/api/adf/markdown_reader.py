@@ -8,25 +8,19 @@ newlines become hard breaks, as people expect in a comment box. A link whose URL
 http/https/mailto keeps its text and loses the link; `[@Name](mention:ACCOUNT_ID)` becomes a
 mention node (see `markdown_writer.mention_markdown`).
 
-Speed (a 32,000-character comment is Jira's limit): the parse is most of the time, so the
-parser is told to skip what cannot match. Rules whose syntax needs a character the text does not
-contain are left out of the parser used for it (one parser kept per set of rules), inline
-content without any syntax character becomes one text token without running the inline parser,
-and the token stream is read in place instead of through markdown-it's SyntaxTreeNode. Each of
-these gives exactly the tokens (and so the ADF) the full parser would.
+Speed (a 32,000-character comment is Jira's limit): the parse is most of the time; the parser in
+`markdown_parser` skips what cannot match and gives exactly the stock parser's tokens (and so the
+same ADF). The token stream is read in place instead of through markdown-it's SyntaxTreeNode.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Sequence
 from typing import Any
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from jira_client.api.adf.markdown_parser import parse
 from jira_client.api.adf.nodes import (
     ACCOUNT_ID,
     MAX_OUTPUT,
@@ -38,56 +32,6 @@ from jira_client.api.adf.nodes import (
     str_of,
 )
 from jira_client.api.adf.text import plain_text, to_text
-
-# markdown-it tries its block rules at every line and its inline rules at every character that
-# may start syntax. None of the rules here can match unless the text holds one of its characters
-# (the block rules look for theirs at the start of a line, `table` for a `|` in its header line,
-# `lheading` for an underline of `=` or `-`; the inline rules check the character they are at),
-# so on text without any of them a parser that leaves the rule out gives the same tokens, sooner.
-# (Raw HTML is off, html=False, so its two rules never match and are always left out.) Most
-# comments lack several of these characters: no `|`, no `~`, no `&`, no `<`.
-_TRIGGERS = {
-    # block rules
-    "table": "|", "fence": "`~", "blockquote": ">", "hr": "*-_", "reference": "[", "heading": "#",
-    "lheading": "=-",
-    # inline rules (markdown-it's normalize step turns \r into \n before they run)
-    "newline": "\n\r", "escape": "\\", "backticks": "`", "strikethrough": "~", "emphasis": "*_",
-    "link": "[", "image": "!", "autolink": "<", "entity": "&",
-}
-_INLINE_RULES = ("newline", "escape", "backticks", "strikethrough", "emphasis", "link", "image", "autolink", "entity")
-# Inline content with none of these has no syntax: the first inline rule, `text`, would take it
-# all as one text token, as every other rule fails at its first character.
-_INLINE_SYNTAX = re.compile("[" + re.escape("".join(_TRIGGERS[rule] for rule in _INLINE_RULES)) + "]")
-
-
-def _inline_rule(state: StateCore) -> None:
-    """markdown-it's core `inline` rule, which skips the inline parser for text without syntax."""
-    md, env = state.md, state.env
-    for token in state.tokens:
-        if token.type == "inline":
-            if token.children is None:
-                token.children = []
-            content = token.content
-            if _INLINE_SYNTAX.search(content) is None:
-                if content:
-                    token.children.append(Token("text", "", 0, content=content))
-            else:
-                md.inline.parse(content, md, env, token.children)
-
-
-@functools.lru_cache(maxsize=64)
-def _parser(left_out: tuple[str, ...]) -> MarkdownIt:
-    """Return the parser (CommonMark, tables, strikethrough, no raw HTML) without the rules left_out."""
-    parser = MarkdownIt("commonmark", {"html": False}).enable(["strikethrough", "table"])
-    parser.disable(["html_block", "html_inline", *left_out])
-    parser.core.ruler.at("inline", _inline_rule)
-    return parser
-
-
-def _parser_for(text: str) -> MarkdownIt:
-    """Return a parser without the rules that cannot match anything in text."""
-    return _parser(tuple(rule for rule, chars in _TRIGGERS.items() if not any(c in text for c in chars)))
-
 
 _MARK_OF = {"strong": "strong", "em": "em", "s": "strike"}
 
@@ -360,6 +304,6 @@ def from_markdown(text: str) -> dict[str, Any]:
     """Return schema-valid ADF for Markdown text; single newlines become hard breaks."""
     if not isinstance(text, str) or not text.strip():
         return {"version": 1, "type": "doc", "content": []}
-    tokens = _parser_for(text).parse(text)
+    tokens = parse(text)
     return {"version": 1, "type": "doc", "content": _blocks(tokens, 0, len(tokens))}
 
