@@ -11,10 +11,11 @@ import functools
 import inspect
 import logging
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Protocol
 
 import requests
+from msgspec import structs
 
 from jira_client.api import field_values, json_body, keys
 from jira_client.api.errors import BadRequest, BadResponse, NotFound, TransportError, error_for_status, parse_retry_after
@@ -222,7 +223,7 @@ class JiraClient:
         issue = Issue.from_api(payload)
         named = payload if isinstance(payload, dict) else {}
         found = field_values.details(_fields_of(payload), named.get("names") or {}, named.get("schema") or {})
-        return replace(issue, details=found)
+        return structs.replace(issue, details=found)
 
     def list_comments(self, key: str, start_at: int = 0, max_results: int = 50, newest_first: bool = False) -> Page[Comment]:
         """Return one page of an issue's comments, oldest first (or newest first)."""

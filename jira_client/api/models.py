@@ -1,4 +1,9 @@
-"""Frozen dataclasses that views render, built from Jira's JSON by ``from_api``.
+"""The immutable values views render, built from Jira's JSON by ``from_api``.
+
+They are frozen msgspec Structs rather than frozen dataclasses: a Struct is made in C, about
+nine times as fast as a frozen dataclass (whose ``__init__`` sets each field through
+``object.__setattr__``), and a 50-row list builds some 300 of them. They read like dataclasses:
+named fields, defaults, equality, hashing; ``msgspec.structs.replace`` makes a changed copy.
 
 Every ``from_api`` tolerates missing or null parts (``fields: null``, ``assignee: null``, an
 absent summary): Jira's answers vary by permission, configuration and field selection, and a
@@ -8,9 +13,10 @@ page must render with placeholders rather than fail.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+
+from msgspec import Struct, field
 
 from jira_client.api.pagination import Page, offset_page
 
@@ -71,8 +77,7 @@ def _editable_fields(editmeta: Any) -> frozenset[str] | None:
     return frozenset(editmeta["fields"])
 
 
-@dataclass(frozen=True)
-class User:
+class User(Struct, frozen=True):
     account_id: str
     display_name: str
     email: str = ""
@@ -92,8 +97,7 @@ class User:
         )
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(Struct, frozen=True):
     """A Jira Cloud site the person can reach (one entry of accessible-resources)."""
 
     id: str
@@ -116,8 +120,7 @@ class Site:
         return {"id": self.id, "name": self.name, "url": self.url}
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(Struct, frozen=True):
     id: str
     key: str
     name: str
@@ -134,8 +137,7 @@ class Project:
         )
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(Struct, frozen=True):
     name: str
     category: str = "new"  # new | indeterminate | done | undefined
     id: str = ""  # what board columns map (boards match statuses by id, not by name)
@@ -149,8 +151,7 @@ class Status:
         return cls(name=_str(data.get("name"), "Unknown"), category=category, id=_str(data.get("id")))
 
 
-@dataclass(frozen=True)
-class Named:
+class Named(Struct, frozen=True):
     """A small named thing: priority, issue type, resolution, component."""
 
     id: str
@@ -164,8 +165,7 @@ class Named:
         return cls(id=_str(data.get("id")), name=_str(data.get("name")))
 
 
-@dataclass(frozen=True)
-class Comment:
+class Comment(Struct, frozen=True):
     id: str
     author: User | None
     body: Any  # ADF document, rendered by adf.to_html
@@ -188,8 +188,7 @@ class Comment:
         )
 
 
-@dataclass(frozen=True)
-class Attachment:
+class Attachment(Struct, frozen=True):
     """A file attached to an issue, as Jira describes it (its bytes come through ``api/attachments.py``)."""
 
     id: str
@@ -226,8 +225,7 @@ def _epoch_ms(value: int) -> datetime | None:
         return None
 
 
-@dataclass(frozen=True)
-class Transition:
+class Transition(Struct, frozen=True):
     id: str
     name: str
     to: Status | None
@@ -244,8 +242,7 @@ class Transition:
         )
 
 
-@dataclass(frozen=True)
-class IssueSummary:
+class IssueSummary(Struct, frozen=True):
     """An issue as a search result row."""
 
     id: str
@@ -278,7 +275,6 @@ class IssueSummary:
         )
 
 
-@dataclass(frozen=True)
 class Issue(IssueSummary):
     """An issue with what its page shows: description, people, comments, transitions."""
 
@@ -320,7 +316,7 @@ class Issue(IssueSummary):
         fields = _dict(data.get("fields"))
         summary = IssueSummary.from_api(data)
         return cls(
-            **{name: getattr(summary, name) for name in IssueSummary.__dataclass_fields__},
+            **{name: getattr(summary, name) for name in IssueSummary.__struct_fields__},
             description=fields.get("description"),
             reporter=User.from_api(fields.get("reporter")),
             labels=tuple(l for l in fields.get("labels") or () if isinstance(l, str)),
@@ -342,8 +338,7 @@ class Issue(IssueSummary):
 # -- what writes need: field metadata (createmeta, editmeta, transition screens) -------------
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(Struct, frozen=True):
     """One allowed value of a field: a priority, option, component, version or resolution."""
 
     id: str
@@ -360,8 +355,7 @@ class Choice:
         return cls(id=str(data["id"]), label=label, children=children)
 
 
-@dataclass(frozen=True)
-class FieldMeta:
+class FieldMeta(Struct, frozen=True):
     """What Jira says about one field on a create, edit or transition screen."""
 
     id: str
@@ -398,8 +392,7 @@ def field_metas(by_id: Any) -> tuple[FieldMeta, ...]:
     return tuple(FieldMeta.from_api(meta, field_id) for field_id, meta in _dict(by_id).items() if isinstance(meta, dict))
 
 
-@dataclass(frozen=True)
-class TransitionScreen:
+class TransitionScreen(Struct, frozen=True):
     """A transition with the fields its screen asks for (``expand=transitions.fields``)."""
 
     transition: Transition
@@ -410,8 +403,7 @@ class TransitionScreen:
         return cls(transition=Transition.from_api(data), fields=field_metas(_dict(data).get("fields")))
 
 
-@dataclass(frozen=True)
-class EditableIssue:
+class EditableIssue(Struct, frozen=True):
     """An issue as its edit form needs it: editmeta, and the current raw value of each field.
 
     ``values`` keeps Jira's JSON for ``jira_client.api.fields`` to turn into form input; templates
@@ -469,8 +461,7 @@ def _relations(data: dict, fields: dict) -> dict:
     }
 
 
-@dataclass(frozen=True)
-class LinkType:
+class LinkType(Struct, frozen=True):
     """An issue link type: its name and the phrase each side of a link reads ("blocks", "is blocked by")."""
 
     id: str
@@ -488,8 +479,7 @@ class LinkType:
                    outward=_str(data.get("outward"), name))
 
 
-@dataclass(frozen=True)
-class IssueLink:
+class IssueLink(Struct, frozen=True):
     """One link as the issue's page sees it: ``direction`` "outward" reads ``type.outward``."""
 
     id: str
@@ -513,8 +503,7 @@ class IssueLink:
         return cls(id=_str(data.get("id")), type=link_type, direction=direction, issue=IssueSummary.from_api(other))
 
 
-@dataclass(frozen=True)
-class RemoteLink:
+class RemoteLink(Struct, frozen=True):
     """A web link on an issue (a remote issue link)."""
 
     id: str
@@ -536,8 +525,7 @@ class RemoteLink:
                    resolved=_dict(remote.get("status")).get("resolved") is True)
 
 
-@dataclass(frozen=True)
-class Watches:
+class Watches(Struct, frozen=True):
     """How many watch an issue and whether the reader does; ``people`` only from the watchers list."""
 
     count: int
@@ -557,8 +545,7 @@ def _seconds(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
-@dataclass(frozen=True)
-class TimeTracking:
+class TimeTracking(Struct, frozen=True):
     """An issue's original estimate, remaining estimate and time logged, in seconds (None: not set)."""
 
     original: int | None = None
@@ -587,8 +574,7 @@ class TimeTracking:
         )
 
 
-@dataclass(frozen=True)
-class Worklog:
+class Worklog(Struct, frozen=True):
     """One work log entry."""
 
     id: str
@@ -613,8 +599,7 @@ class Worklog:
         )
 
 
-@dataclass(frozen=True)
-class ChangeItem:
+class ChangeItem(Struct, frozen=True):
     """One field's change in a history entry: raw values (ids, keys) and what a person reads."""
 
     field: str
@@ -633,8 +618,7 @@ class ChangeItem:
                    to_raw=text(data.get("to")), to_text=text(data.get("toString")))
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(Struct, frozen=True):
     """One changelog entry: who changed which fields, and when."""
 
     id: str
@@ -649,8 +633,7 @@ class HistoryEntry:
                    items=tuple(ChangeItem.from_api(i) for i in data.get("items") or () if isinstance(i, dict)))
 
 
-@dataclass(frozen=True)
-class PickedIssue:
+class PickedIssue(Struct, frozen=True):
     """An issue the issue picker suggests: its key and plain summary (never Jira's HTML one)."""
 
     key: str
@@ -663,7 +646,6 @@ class PickedIssue:
         return cls(key=key, summary=_str(data.get("summaryText"))) if key else None
 
 
-@dataclass(frozen=True)
 class IssueType(Named):
     """An issue type one may create, with its place in the hierarchy."""
 

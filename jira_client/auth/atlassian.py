@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import replace
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
@@ -33,6 +32,7 @@ from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
 from authlib.integrations.requests_client import OAuth2Session
 from flask import Flask
+from msgspec import structs
 from requests.auth import AuthBase
 
 from jira_client.api import json_body
@@ -179,7 +179,7 @@ def accessible_resources(api_url: str, access_token: str, network: Network) -> l
     if not isinstance(payload, list):
         raise BadResponse("Atlassian's list of sites could not be read.", status=response.status_code)
     sites = [Site.from_api(entry) for entry in payload]
-    return [replace(site, name=site.name or site.id) for site in sites if site.id]
+    return [structs.replace(site, name=site.name or site.id) for site in sites if site.id]
 
 
 def redirect_uri_problem(uri: str) -> str | None:

@@ -21,9 +21,10 @@ offered for editing (it would be destroyed on save).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
+
+from msgspec import structs
 
 from jira_client.api import adf, keys
 from jira_client.api.models import Choice, FieldMeta, parse_time
@@ -102,8 +103,8 @@ def offering(meta: FieldMeta, value: Any) -> FieldMeta:
         elif kind == CASCADE:  # the parent is offered; its child may not be
             ids = {k.id for k in allowed[known].children}
             extra = tuple(k for k in current.children if k.id not in ids)
-            allowed[known] = replace(allowed[known], children=allowed[known].children + extra)
-    return replace(meta, allowed=tuple(allowed))
+            allowed[known] = structs.replace(allowed[known], children=allowed[known].children + extra)
+    return structs.replace(meta, allowed=tuple(allowed))
 
 
 def is_lossless(meta: FieldMeta, value: Any) -> bool:
