@@ -2,10 +2,10 @@
 
 Templates write ``static_url('app.css')``: the URL ``url_for('static', filename='app.css')``
 gives, where a URL default adds ``?v=<hash of the file's bytes>``, so a changed file gets a new
-URL. ``static_url`` builds each file's URL once per version (a list page shows two icons a row,
-and building a URL took 11 µs). A static answer whose ``v``
-is the hash of the file it serves is marked ``Cache-Control: public, max-age=31536000,
-immutable``: the browser asks for it once, not on every page. A URL without ``v``, or with a
+URL. ``static_url`` builds each file's URL once per version (building one took 11 µs, and the
+issue page links 11). A static answer whose ``v`` is the hash of the file it serves is marked
+``Cache-Control: public, max-age=31536000, immutable``: the browser asks for it once, not on
+every page. A URL without ``v``, or with a
 stale one, keeps Flask's revalidated caching, so an old hash never pins new bytes.
 """
 
