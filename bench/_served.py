@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,8 @@ from pathlib import Path
 
 import requests
 
-from bench.stub_jira import ROOT, free_port
+from bench._processes import free_port, stop_group
+from bench.stub_jira import ROOT
 
 SECRET = "bench-secret-0123456789abcdef0123456789abcdef"
 EMAIL, TOKEN = "bench@example.test", "bench-api-token"
@@ -88,12 +88,7 @@ def served_app(jira_url: str, root: Path = ROOT, **settings: str):
             _wait_healthy(process, url, Path(instance) / "gunicorn.log")
             yield ServedApp(url, process.pid)
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
+            stop_group(process)
 
 
 def _wait_healthy(process: subprocess.Popen, url: str, log: Path, timeout: float = 30.0) -> None:

@@ -23,8 +23,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +35,7 @@ import requests
 from requests_toolbelt import MultipartEncoder
 
 from bench import Table
+from bench._processes import free_port, stop_group
 from sandbox import directory
 from sandbox.server import start_sandbox
 
@@ -169,7 +168,7 @@ class _Gunicorn:
     """The app under gunicorn (gunicorn.conf.py, one worker) against the sandbox, with its worker's memory at hand."""
 
     def __init__(self, sandbox_url: str, folder: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}/usr/bin:/bin", "HOME": os.environ.get("HOME", "/tmp"),
@@ -205,12 +204,7 @@ class _Gunicorn:
         return before, (_status(pid, "VmHWM"), result)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+        stop_group(self.process)
         self.log.close()
 
 
@@ -218,9 +212,3 @@ def _status(pid: int, field: str) -> int:
     """Return a /proc/<pid>/status field in kB."""
     text = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(rf"^{field}:\s+(\d+) kB", text, re.M).group(1))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

@@ -25,7 +25,6 @@ import random
 import re
 import secrets
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -41,6 +40,7 @@ from urllib.parse import urlsplit
 import requests
 
 from bench import Table
+from bench._processes import free_port, stop_group
 from sandbox import directory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,12 +122,6 @@ def _run_mode(mode: str) -> tuple:
 # --- the services: sandbox, Redis, gunicorn ----------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait(check, what: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -145,9 +139,9 @@ class _Services:
 
     def __init__(self, tmp: Path, mode: str) -> None:
         self.tmp, self.mode, self.processes = tmp, mode, []
-        self.sandbox_port = _free_port()
+        self.sandbox_port = free_port()
         self.sandbox = f"http://127.0.0.1:{self.sandbox_port}"
-        self.redis_port, self.app_port = _free_port(), _free_port()
+        self.redis_port, self.app_port = free_port(), free_port()
         self.app = f"http://localhost:{self.app_port}"  # the OAuth callback's host: cookies must match it
 
     def __enter__(self) -> _Services:
@@ -189,13 +183,7 @@ class _Services:
 
     def __exit__(self, *exc_info) -> None:
         for process, log in reversed(self.processes):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait(timeout=5)
+            stop_group(process)
             log.close()
 
     def people(self) -> dict[str, Person]:

@@ -27,13 +27,14 @@ import copy
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+from bench._processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT.parent / "shared" / "jira-fixtures" / "responses"
@@ -208,13 +209,6 @@ def serve(port: int, latency_ms: float) -> None:
     server = Server(("127.0.0.1", port), make_handler(Bodies(), latency_ms / 1000))
     print(server.server_address[1], flush=True)
     server.serve_forever()
-
-
-def free_port() -> int:
-    """Return a loopback port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager
