@@ -100,7 +100,7 @@ def simulate(plan: Plan, managed: bool) -> Outcome:
         sandbox.app.extensions[QUOTA_KEY].clock = clock
         app = _app(sandbox.url, plan, clock, managed)
         people = [f"crowd{n:02d}" for n in range(1, plan.people + 1)]
-        clients = {name: _signed_in(app, name) for name in people}  # in the hour before
+        clients = {name: signed_in(app, name) for name in people}  # in the hour before
         hits, misses, stale = (_counter("hit"), _counter("miss"), _counter("stale"))
         requests.post(f"{sandbox.url}/_sandbox/stats/reset", timeout=10)
         for minute in range(plan.minutes):
@@ -141,7 +141,7 @@ def _app(sandbox_url: str, plan: Plan, clock: Clock, managed: bool):
     return app
 
 
-def _signed_in(app, name: str):
+def signed_in(app, name: str):
     """Return a test client of ``app`` signed in as crowd member ``name`` through the sandbox."""
     client = app.test_client()
     started = client.post("/login/start", data={"next": "/projects"})

@@ -12,13 +12,13 @@ Two tables:
 from __future__ import annotations
 
 import tempfile
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import requests
 from cachelib import SimpleCache
 
 from bench import Table
-from bench.crowd import REDIRECT_URI, Plan, simulate
+from bench.crowd import REDIRECT_URI, Plan, signed_in, simulate
 from jira_client.observability import metrics
 from sandbox.server import start_sandbox
 from web_app import create_app
@@ -79,14 +79,9 @@ def _signed_in_app(sandbox_url: str, cache_seconds: int):
         "JIRA_OAUTH_REDIRECT_URI": REDIRECT_URI, "ATLASSIAN_AUTH_URL": sandbox_url, "ATLASSIAN_API_URL": sandbox_url,
         "JIRA_CACHE_SECONDS": cache_seconds, "INSTANCE_PATH": tempfile.mkdtemp(),
     })
-    client = app.test_client()
-    started = client.post("/login/start", data={"next": "/projects"})
-    consent = requests.get(f"{started.headers['Location']}&login_hint=alice&sandbox_auto_approve=1",
-                           allow_redirects=False, timeout=10)
-    callback = urlsplit(consent.headers["Location"])
-    sites = client.get(f"{callback.path}?{callback.query}")
+    client = signed_in(app, "alice")  # alice may use two sites: she picks acme
     acme = requests.get(f"{sandbox_url}/_sandbox/info", timeout=10).json()["sites"][0]["id"]
-    assert client.post("/sites", data={"site": acme, "next": "/projects"}).status_code == 302, sites.status_code
+    assert client.post("/sites", data={"site": acme, "next": "/projects"}).status_code == 302
     return client
 
 
