@@ -20,13 +20,13 @@ Shapes, paging and errors follow Atlassian's Jira Software OpenAPI description (
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 
 from flask import Blueprint, request
 
 from sandbox import boards, jql, render, render_issue
 from sandbox.jira_http import (ISSUE_NOT_FOUND, ApiError, api_route, caller, int_arg, json_body, list_arg,
                                no_content, reply, world)
+from sandbox.jira_search import compile_checked
 
 bp = Blueprint("jira_agile", __name__)
 
@@ -282,17 +282,8 @@ def _issues_to_move() -> list[dict]:
 
 def _compile(text: str) -> jql.Query:
     """Return the compiled ``jql`` parameter (a board bounds it, so it may be unbounded); 400 when wrong."""
-    who = caller()
-    projects = [world().project(k) for k in who.visible_keys()]
-    known = {
-        "project": {v.lower() for p in projects for v in (p["key"], p["name"], p["id"])},
-        "status": {v.lower() for s in world().statuses for v in (s["id"], s["name"])},
-        "issuetype": {v.lower() for t in world().issue_types for v in (t["id"], t["name"])},
-        "priority": {v.lower() for p in world().priorities for v in (p["id"], p["name"])},
-    }
     try:
-        return jql.compile_jql(text, current_account_id=who.account_id, now=datetime.now(timezone.utc),
-                               users=world().jql_users(), known=known)
+        return compile_checked(caller(), text)
     except jql.JqlError as exc:
         raise ApiError(400, exc.messages) from None
 
