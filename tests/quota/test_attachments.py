@@ -9,19 +9,16 @@ import io
 
 import pytest
 import responses
-from cachelib import SimpleCache
 
 from jira_client.api.attachments import AttachmentsApi, Upload
 from jira_client.api.client import JiraClient, RetryPolicy
 from jira_client.api.transport import create_transport
-from jira_client.quota.cache import CachelibStore, DataCipher, ReadCache
-from jira_client.quota.governor import Quota, QuotaExhausted
-from jira_client.quota.ledger import CacheLedger
+from jira_client.quota.governor import QuotaExhausted
 from jira_client.state import app_state
 from tests.support.clock import FakeClock
 from tests.support.forms import form_token, page
 from tests.support.oauth import make_oauth_app, sign_in
-from tests.support.quota import WINDOW_START, sandbox_quota, use_clock
+from tests.support.quota import WINDOW_START, memory_quota, sandbox_quota, use_clock
 from tests.support.sandbox import reset_stats
 
 BASE = "https://jira.test"
@@ -33,9 +30,7 @@ QUOTA_REFUSAL = {"RateLimit-Reason": "jira-quota-global-based", "Retry-After": "
 
 @pytest.fixture
 def quota():
-    clock = FakeClock(WINDOW_START + 600)
-    cache = ReadCache(CachelibStore(SimpleCache()), DataCipher("secret"), 60, 3600, clock=clock)
-    return Quota(CacheLedger(SimpleCache(), clock=clock), cache, points_per_hour=65000)
+    return memory_quota(FakeClock(WINDOW_START + 600))
 
 
 @pytest.fixture

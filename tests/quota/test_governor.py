@@ -2,18 +2,15 @@
 
 import pytest
 import responses
-from cachelib import SimpleCache
 
 from jira_client.api.client import JiraClient, RetryPolicy
 from jira_client.api.errors import RateLimited
 from jira_client.api.transport import create_transport
 from jira_client.observability import metrics
-from jira_client.quota.cache import CachelibStore, DataCipher, ReadCache
-from jira_client.quota.governor import Quota, QuotaExhausted
-from jira_client.quota.ledger import CacheLedger
+from jira_client.quota.governor import QuotaExhausted
 from jira_client.quota.window import Window
 from tests.support.clock import FakeClock
-from tests.support.quota import WINDOW_START
+from tests.support.quota import WINDOW_START, memory_quota
 
 BASE = "https://jira.test"
 SEARCH = f"{BASE}/rest/api/3/search/jql"
@@ -24,9 +21,7 @@ QUOTA_HEADERS = {"Beta-RateLimit-Policy": '"global-app-quota";q=1000;w=3600', "B
 
 @pytest.fixture
 def quota():
-    clock = FakeClock(WINDOW_START + 600)
-    cache = ReadCache(CachelibStore(SimpleCache()), DataCipher("secret"), 60, 3600, clock=clock)
-    return Quota(CacheLedger(SimpleCache(), clock=clock), cache, points_per_hour=65000)
+    return memory_quota(FakeClock(WINDOW_START + 600))
 
 
 def client_for(quota, person="alice", counted=True):

@@ -8,13 +8,23 @@ the real clock back after), and ``use_clock`` puts an app's ledger and read cach
 from __future__ import annotations
 
 import pytest
+from cachelib import SimpleCache
 
+from jira_client.quota.cache import CachelibStore, DataCipher, ReadCache
+from jira_client.quota.governor import Quota
+from jira_client.quota.ledger import CacheLedger
 from jira_client.state import app_state
 from sandbox.jira_http import QUOTA_KEY
 from tests.support.clock import FakeClock
 from tests.support.sandbox import sandbox_stats
 
 WINDOW_START = 3600 * 500_000  # a whole hour since the epoch
+
+
+def memory_quota(clock) -> Quota:
+    """Return a Quota of 65,000 points an hour whose ledger and read cache live in memory and tell time by ``clock``."""
+    cache = ReadCache(CachelibStore(SimpleCache()), DataCipher("secret"), 60, 3600, clock=clock)
+    return Quota(CacheLedger(SimpleCache(), clock=clock), cache, points_per_hour=65000)
 
 
 def use_clock(app, clock) -> None:
