@@ -5,8 +5,8 @@ gives, where a URL default adds ``?v=<hash of the file's bytes>``, so a changed 
 URL. ``static_url`` builds each file's URL once per version (building one took 11 µs, and the
 issue page links 11). A static answer whose ``v`` is the hash of the file it serves is marked
 ``Cache-Control: public, max-age=31536000, immutable``: the browser asks for it once, not on
-every page. A URL without ``v``, or with a
-stale one, keeps Flask's revalidated caching, so an old hash never pins new bytes.
+every page. A URL without ``v``, or with a stale one, keeps Flask's revalidated caching, so an
+old hash never pins new bytes.
 """
 
 from __future__ import annotations
