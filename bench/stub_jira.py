@@ -100,10 +100,12 @@ def projects_page(rows: int = ROWS) -> dict:
 
 
 def trimmed(issue: dict, fields: list[str] | None) -> dict:
-    """Return ``issue`` with only the asked-for fields, as Jira answers (no ``fields``: all)."""
-    if not fields or "*all" in fields:
+    """Return ``issue`` with only the asked-for fields, as Jira answers (no ``fields``: all; ``-x``: all but x)."""
+    if not fields:
         return issue
-    return {**issue, "fields": {k: v for k, v in issue["fields"].items() if k in fields}}
+    excluded = {f[1:] for f in fields if f.startswith("-")}
+    wanted = issue["fields"].keys() if "*all" in fields else fields
+    return {**issue, "fields": {k: v for k, v in issue["fields"].items() if k in wanted and k not in excluded}}
 
 
 class Bodies:

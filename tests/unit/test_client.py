@@ -196,6 +196,18 @@ def test_a_valid_key_is_normalised_into_the_exact_path(jira_http, jira):
     assert jira_http.calls[0].request.path_url.startswith("/rest/api/3/issue/PROJ-12?")
 
 
+@pytest.mark.parametrize(("with_activity", "worklog_asked"), [(False, False), (True, True)])
+def test_the_issue_call_leaves_the_work_log_out_unless_all_activity_shows_it(jira_http, jira, with_activity, worklog_asked):
+    worklog = {"startAt": 0, "maxResults": 20, "total": 1, "worklogs": [{"id": "7", "timeSpentSeconds": 60}]}
+    jira_http.get(f"{API}/issue/PROJ-12", json={"id": "1", "key": "PROJ-12", "fields": {"worklog": worklog}})
+    issue = jira.get_issue("PROJ-12", with_activity=with_activity)
+    asked = jira_http.calls[0].request.params["fields"].split(",")
+    assert asked[0] == "*all" and {"comment", "attachment", "timetracking"} <= set(asked)
+    assert ("-worklog" not in asked) is worklog_asked
+    assert ("worklog" in asked) is worklog_asked
+    assert [w.id for w in issue.worklogs] == ["7"]  # what Jira sends is read either way
+
+
 @pytest.mark.parametrize(
     "key",
     ["../../myself", "PROJ-1/../../../rest/api/3/myself", "PROJ-1%2F..%2F..%2Fmyself", "..%252f..%252f",
