@@ -124,7 +124,7 @@ class ResilientSessions(SessionInterface):
         Atlassian, and a redirect that relies on the session would lead nowhere.
         """
         try:
-            if self._deleted_meanwhile(session):
+            if self._writes(app, session) and self._deleted_meanwhile(session):
                 log.info("Not saving a session that was deleted while this request ran")
                 return
             self.inner.save_session(app, session, response)
@@ -136,6 +136,14 @@ class ResilientSessions(SessionInterface):
             response.content_type = page.content_type
             response.headers.pop("Location", None)
 
+
+    def _writes(self, app: Flask, session: SessionMixin) -> bool:
+        """Return whether saving ``session`` changes the store: an unchanged session is not written back.
+
+        Most page views change nothing, and asking the store whether the session is still there
+        costs a read of it (a file, or a round trip to Redis).
+        """
+        return session.modified or self.inner.should_set_storage(app, session)
 
     def _deleted_meanwhile(self, session: SessionMixin) -> bool:
         """Return whether this request's stored session (same id) is gone from the store now."""
