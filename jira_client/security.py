@@ -291,14 +291,19 @@ def _stamp_session(response: Response) -> Response:
 def _headers(policy: str) -> Callable[[Response], Response]:
     """Return an after-request hook that adds the security headers to every response."""
 
+    defaults = (
+        ("Content-Security-Policy", policy),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Permissions-Policy", PERMISSIONS_POLICY),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    )
+
     def add(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", policy)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        present = {name.lower() for name in headers.keys()}  # a view's own (an attachment's CSP) stays
+        headers.extend([(name, value) for name, value in defaults if name.lower() not in present])
         if request.endpoint != "static":
             headers["Cache-Control"] = "no-store"  # pages carry people's Jira data
         if request.is_secure:

@@ -118,3 +118,15 @@ def test_the_callback_page_loads_nothing_from_another_origin(tmp_path, sandbox):
         assert response.status_code < 500
         assert not THIRD_PARTY.findall(page), url
         assert not header_problems(url, response, https=False)
+
+
+def test_a_view_that_sets_a_security_header_itself_keeps_it_and_gets_the_others(app):
+    @app.get("/_own_policy")
+    def own_policy():
+        return "x", {"Content-Security-Policy": "sandbox", "x-frame-options": "SAMEORIGIN"}
+
+    headers = app.test_client().get("/_own_policy").headers
+
+    assert headers.getlist("Content-Security-Policy") == ["sandbox"]
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]  # names match whatever their case
+    assert headers.getlist("X-Content-Type-Options") == ["nosniff"] and headers["Referrer-Policy"] == "same-origin"
