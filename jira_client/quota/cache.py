@@ -10,7 +10,11 @@ An entry is *fresh* for ``JIRA_CACHE_SECONDS`` (pages reuse it instead of asking
 is kept for ``keep_seconds`` more (a quota window) as a fallback for when Jira refuses or does not
 answer. When the person writes anything, their generation number goes up and every entry
 stored under an older one is ignored: what they changed is never shown as it was before.
-Redis keys: ``<prefix>reads:<person>:gen`` and ``<prefix>reads:<person>:<request>`` (both hashed).
+Each entry is two values: its stamp (generation and when Jira answered, a few bytes) and the
+sealed answer behind the same stamp. A lookup reads only the stamp; the answer, which can be a
+few hundred kilobytes, is read when a page uses it (fresh, or as the fallback), not on every call
+that asks Jira anyway. Redis keys: ``<prefix>reads:<person>:gen``, ``<prefix>reads:<person>:<request>``
+and ``<prefix>reads:<person>:<request>:at`` (person and request hashed).
 """
 
 from __future__ import annotations
@@ -39,24 +43,24 @@ class CacheError(Exception):
 
 
 class Entry:
-    """A cached answer: when Jira gave it (epoch seconds), and its JSON, decrypted only when used.
+    """A cached answer: when Jira gave it (epoch seconds), and its JSON, read and decrypted only when used.
 
-    A page that asks Jira anyway (the copy is not fresh) never pays for decrypting the copy it
-    keeps in case Jira fails.
+    A page that asks Jira anyway (the copy is not fresh) never pays for reading or decrypting the
+    copy it keeps in case Jira fails. ``load`` returns the answer (None when it is gone or no longer
+    decrypts); it may raise CacheError when the store cannot be reached.
     """
 
-    __slots__ = ("stored_at", "_sealed", "_cipher", "_payload")
+    __slots__ = ("stored_at", "_load", "_payload")
     _UNREAD = object()
 
-    def __init__(self, payload: Any = _UNREAD, stored_at: float = 0.0, *, sealed: bytes = b"", cipher: DataCipher | None = None) -> None:
-        self.stored_at, self._sealed, self._cipher, self._payload = stored_at, sealed, cipher, payload
+    def __init__(self, payload: Any = _UNREAD, stored_at: float = 0.0, *, load: Callable[[], Any] | None = None) -> None:
+        self.stored_at, self._load, self._payload = stored_at, load, payload
 
     @property
     def payload(self) -> Any:
-        """Return the decoded answer (None when it no longer decrypts)."""
+        """Return the decoded answer (None when it is gone or no longer decrypts)."""
         if self._payload is Entry._UNREAD:
-            value = self._cipher.open(self._sealed) if self._cipher else None
-            self._payload = value.get("p") if isinstance(value, dict) else None
+            self._payload = self._load() if self._load else None
         return self._payload
 
     def age(self, now: float) -> float:
@@ -109,10 +113,13 @@ class RedisStore:
         except redis.RedisError as exc:
             raise CacheError("the read cache could not be read") from exc
 
-    def set(self, key: str, value: bytes, seconds: int) -> None:
-        """Store ``value`` under ``key`` for ``seconds``."""
+    def set_many(self, values: dict[str, bytes], seconds: int) -> None:
+        """Store each value under its key for ``seconds``, in one round trip."""
         try:
-            self.client.set(key, value, ex=seconds)
+            with self.client.pipeline(transaction=False) as pipe:
+                for key, value in values.items():
+                    pipe.set(key, value, ex=seconds)
+                pipe.execute()
         except redis.RedisError as exc:
             raise CacheError("the read cache could not be written") from exc
 
@@ -137,9 +144,9 @@ class CachelibStore:
         """Return the values of ``keys`` (None where missing)."""
         return list(self.cache.get_many(*keys))
 
-    def set(self, key: str, value: bytes, seconds: int) -> None:
-        """Store ``value`` under ``key`` for ``seconds``."""
-        self.cache.set(key, value, timeout=seconds)
+    def set_many(self, values: dict[str, bytes], seconds: int) -> None:
+        """Store each value under its key for ``seconds``, in the order given."""
+        self.cache.set_many(values, timeout=seconds)
 
     def bump(self, key: str, seconds: int) -> None:
         """Add one to the number under ``key`` (one process: no race) and keep it ``seconds`` more."""
@@ -159,30 +166,38 @@ class ReadCache:
         """Return where the answer to ``call`` for this person and site is kept (generation unknown yet)."""
         return Slot(_digest(scope, site), _digest(call.method, call.path, call.params, call.json), 0)
 
-    def _keys(self, slot: Slot) -> tuple[str, str]:
-        return f"{self.prefix}{slot.person}:gen", f"{self.prefix}{slot.person}:{slot.request}"
+    def _keys(self, slot: Slot) -> tuple[str, str, str]:
+        """Return the keys of the person's generation, of the entry's stamp and of the entry."""
+        entry_key = f"{self.prefix}{slot.person}:{slot.request}"
+        return f"{self.prefix}{slot.person}:gen", f"{entry_key}:at", entry_key
 
     def lookup(self, slot: Slot) -> tuple[Slot, Entry | None]:
         """Return the slot with the person's current generation, and the entry kept there (any age), if any.
 
-        A stored value is ``<generation>:<stored at>:<sealed JSON>``: its age and generation are read
-        without decrypting (they say nothing about the person), the answer only when it is used.
+        Only the stamp, ``<generation>:<stored at>``, is read now (it says nothing about the
+        person); the entry, ``<stamp>:<sealed JSON>``, when its answer is used.
         """
-        generation_key, entry_key = self._keys(slot)
-        generation, stored = self.store.get_many(generation_key, entry_key)
+        generation_key, stamp_key, entry_key = self._keys(slot)
+        generation, stamp = (_bytes(value) for value in self.store.get_many(generation_key, stamp_key))
         generation = int(generation or 0)
         slot = Slot(slot.person, slot.request, generation)
-        if isinstance(stored, str):
-            stored = stored.encode()
         try:
-            kept_generation, stored_at, sealed = stored.split(b":", 2) if stored else (b"", b"", b"")
+            kept_generation, stored_at = stamp.split(b":") if stamp else (b"", b"")
             kept_generation, stored_at = int(kept_generation), float(stored_at)
         except ValueError:
-            return slot, None  # an entry in an older format, or none
-        entry = Entry(stored_at=stored_at, sealed=sealed, cipher=self.cipher)
+            return slot, None  # none, or a stamp in another format
+        entry = Entry(stored_at=stored_at, load=lambda: self._open(entry_key, stamp))
         if kept_generation != generation or entry.age(self.clock()) > self.fresh_seconds + self.keep_seconds:
             return slot, None
         return slot, entry
+
+    def _open(self, entry_key: str, stamp: bytes) -> Any:
+        """Return the answer kept under ``entry_key`` if it is still the one ``stamp`` describes, else None."""
+        stored = _bytes(self.store.get_many(entry_key)[0])
+        if not stored or not stored.startswith(stamp + b":"):
+            return None  # gone, or replaced by a newer answer since the stamp was read
+        value = self.cipher.open(stored[len(stamp) + 1:])
+        return value.get("p") if isinstance(value, dict) else None
 
     def recent(self, entry: Entry | None) -> bool:
         """Return whether ``entry`` (of the current generation) was kept so lately that keeping again can wait.
@@ -200,13 +215,20 @@ class ReadCache:
         """Store ``payload`` as the answer for ``slot`` (skipped when it is very large)."""
         sealed = self.cipher.seal({"p": payload})
         if len(sealed) <= MAX_ENTRY_BYTES:
-            stored = b"%d:%.3f:" % (slot.generation, self.clock()) + sealed
-            self.store.set(self._keys(slot)[1], stored, self.fresh_seconds + self.keep_seconds)
+            _, stamp_key, entry_key = self._keys(slot)
+            stamp = b"%d:%.3f" % (slot.generation, self.clock())
+            # The entry first: a lookup that reads the new stamp finds the entry it describes.
+            self.store.set_many({entry_key: stamp + b":" + sealed, stamp_key: stamp}, self.fresh_seconds + self.keep_seconds)
 
     def forget(self, scope: str, site: str) -> None:
         """Make every entry this person has at this site unusable (they just changed something)."""
         generation_key = f"{self.prefix}{_digest(scope, site)}:gen"
         self.store.bump(generation_key, self.fresh_seconds + self.keep_seconds + GENERATION_MARGIN)
+
+
+def _bytes(value: bytes | str | None) -> bytes | None:
+    """Return a stored value as bytes (a cachelib store may give str back)."""
+    return value.encode() if isinstance(value, str) else value
 
 
 def store_for(config) -> RedisStore | CachelibStore:

@@ -154,7 +154,7 @@ class Governor:
     def around(self, call: Call, send: Callable[[], Any]) -> Any:
         """Return the answer to ``call``: cached, fresh from Jira, or an older copy; or raise a page."""
         slot, kept = self._cached(call)
-        if kept is not None and self.quota.cache.is_fresh(kept) and kept.payload is not None:
+        if kept is not None and self.quota.cache.is_fresh(kept) and self._payload(kept) is not None:
             metrics.read_cache.labels(result="hit").inc()
             return kept.payload
         if slot is not None:
@@ -202,6 +202,16 @@ class Governor:
             self.quota.failed("cache", exc)
             return None, None
 
+    def _payload(self, kept: Entry | None) -> Any:
+        """Return a kept copy's answer, read from the store now (None when there is none or the store failed)."""
+        if kept is None:
+            return None
+        try:
+            return kept.payload
+        except CacheError as exc:
+            self.quota.failed("cache", exc)
+            return None
+
     def _keep(self, slot: Slot, payload: Any) -> None:
         if not self.quota.usable("cache"):
             return
@@ -238,7 +248,7 @@ class Governor:
 
     def _older_copy(self, kept: Entry | None, reason: str, error: JiraError) -> Any:
         """Return the kept copy (noting why, for the banner) when there is one; else raise ``error``."""
-        if kept is None or kept.payload is None:  # none kept, or one that no longer decrypts
+        if self._payload(kept) is None:  # none kept, gone, one that no longer decrypts, or the store failed
             raise error
         metrics.read_cache.labels(result="stale").inc()
         resets_at = getattr(error, "resets_at", None)

@@ -4,9 +4,10 @@ import pytest
 import responses
 
 from jira_client.api.client import JiraClient, RetryPolicy
-from jira_client.api.errors import RateLimited
+from jira_client.api.errors import RateLimited, ServerError
 from jira_client.api.transport import create_transport
 from jira_client.observability import metrics
+from jira_client.quota.cache import CacheError
 from jira_client.quota.governor import QuotaExhausted
 from jira_client.quota.window import Window
 from tests.support.clock import FakeClock
@@ -108,3 +109,37 @@ def test_a_write_is_never_held_back_and_drops_the_writers_cached_reads(quota, ji
     other.get_issue("ACME-1")  # bob's copy is still his
     assert issue.call_count == 3
     assert quota.usage("alice").person == 2 + 1 + 2
+
+
+def test_a_copy_that_cannot_be_read_when_jira_fails_leaves_jiras_error_and_counts_the_store_failure(quota, jira_http):
+    issue = {"id": "10001", "key": "ACME-1", "fields": {"summary": "kept"}}
+    jira_http.get(ISSUE, json=issue)
+    client, _ = client_for(quota)
+    client.get_issue("ACME-1")  # kept as the fallback
+    quota.cache.clock.advance(120)  # no longer fresh: the next view asks Jira
+    jira_http.replace(responses.GET, ISSUE, status=503)
+    client, governor = client_for(quota)
+    stamps_only = quota.cache.store.get_many
+
+    def failing_for_answers(*keys):
+        if any(not key.endswith((":gen", ":at")) for key in keys):
+            raise CacheError("the read cache could not be read")
+        return stamps_only(*keys)
+
+    quota.cache.store.get_many = failing_for_answers
+    failures = metrics.quota_ledger_failures.labels(store="cache")._value.get()
+    with pytest.raises(ServerError):
+        client.get_issue("ACME-1")
+    assert metrics.quota_ledger_failures.labels(store="cache")._value.get() == failures + 1
+    assert governor.stale is None
+
+
+def test_a_copy_read_when_jira_fails_is_shown_with_its_age(quota, jira_http):
+    jira_http.get(ISSUE, json={"id": "10001", "key": "ACME-1", "fields": {"summary": "kept"}})
+    client, _ = client_for(quota)
+    client.get_issue("ACME-1")
+    quota.cache.clock.advance(120)
+    jira_http.replace(responses.GET, ISSUE, status=503)
+    client, governor = client_for(quota)
+    assert client.get_issue("ACME-1").summary == "kept"
+    assert governor.stale.age_seconds == 120 and governor.stale.reason == "unreachable"

@@ -148,3 +148,55 @@ def test_the_cipher_round_trips_json_and_refuses_tampering():
     assert cipher.open(sealed[:-3] + b"AAA") is None and cipher.open(json.dumps(PAYLOAD)) is None
     with pytest.raises(ValueError):
         DataCipher("")
+
+
+class CountingStore:
+    """A store that remembers which keys were read, around another store."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.read = inner, []
+
+    def get_many(self, *keys):
+        self.read += keys
+        return self.inner.get_many(*keys)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def test_a_lookup_reads_the_stamp_only_and_the_answer_when_it_is_used(make_cache):
+    cache = make_cache(FakeClock())
+    slot, _ = cache.lookup(cache.slot("alice@site", "https://jira.test", SEARCH))
+    cache.keep(slot, PAYLOAD)
+    cache.store = counting = CountingStore(cache.store)
+    _, entry = cache.lookup(cache.slot("alice@site", "https://jira.test", SEARCH))
+    assert len(counting.read) == 2 and all(key.endswith((":gen", ":at")) for key in counting.read)
+    assert entry.payload == PAYLOAD  # now the entry itself is read, once
+    assert entry.payload == PAYLOAD and len(counting.read) == 3 and not counting.read[2].endswith(":at")
+
+
+def test_an_answer_replaced_after_its_stamp_was_read_is_not_taken_for_it(make_cache):
+    clock = FakeClock()
+    cache = make_cache(clock)
+    slot, _ = cache.lookup(cache.slot("alice@site", "https://jira.test", SEARCH))
+    cache.keep(slot, PAYLOAD)
+    _, entry = cache.lookup(cache.slot("alice@site", "https://jira.test", SEARCH))  # stamp read
+    clock.advance(40)
+    cache.keep(slot, {"issues": ["newer"]})  # another request keeps a newer answer meanwhile
+    assert entry.payload is None  # not the newer answer under the older stamp's age
+    assert cache.lookup(cache.slot("alice@site", "https://jira.test", SEARCH))[1].payload == {"issues": ["newer"]}
+
+
+def test_a_store_that_fails_when_the_answer_is_read_is_a_cache_error():
+    cache = ReadCache(CachelibStore(SimpleCache()), DataCipher("secret"), 60, 3600)
+    slot, _ = cache.lookup(cache.slot("alice", "s", SEARCH))
+    cache.keep(slot, PAYLOAD)
+    _, entry = cache.lookup(cache.slot("alice", "s", SEARCH))
+
+    class Failing:
+        def get_many(self, *keys):
+            raise CacheError("the read cache could not be read")
+
+    cache.store = Failing()
+    with pytest.raises(CacheError):
+        entry.payload
