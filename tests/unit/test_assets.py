@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 
 from flask import Flask, render_template_string, url_for
 
 from jira_client.web.assets import IMMUTABLE, ContentHashes, init_assets
+from tests.support.clock import FakeClock
 from tests.support.paths import ROOT
 from tests.support.stubs import API, EMPTY_PROJECTS
 
@@ -45,19 +47,47 @@ def test_an_unversioned_or_stale_url_is_revalidated_not_pinned(client):
         response.close()
 
 
-def test_a_changed_file_gets_a_new_url(tmp_path):
+def test_a_changed_file_gets_a_new_url_once_it_is_looked_at_again(tmp_path):
     (tmp_path / "site.css").write_text("a { color: red }")
-    hashes = ContentHashes(str(tmp_path))
+    clock = FakeClock()
+    hashes = ContentHashes(str(tmp_path), recheck_seconds=2, clock=clock)
     first = hashes.of("site.css")
     (tmp_path / "site.css").write_text("a { color: blue; }")
 
-    assert first and hashes.of("site.css") != first
+    assert first and hashes.of("site.css") == first  # trusted for two seconds: no stat for every link
+    clock.advance(2)
+    assert hashes.of("site.css") == _hash(tmp_path / "site.css") != first
     assert hashes.of("../etc/passwd") == "" and hashes.of("missing.css") == ""
+
+
+def test_a_file_is_looked_at_once_per_recheck_period_not_once_per_link(tmp_path, monkeypatch):
+    (tmp_path / "site.css").write_text("a{}")
+    clock = FakeClock()
+    hashes = ContentHashes(str(tmp_path), recheck_seconds=2, clock=clock)
+    looked = []
+    real_stat = os.stat
+    monkeypatch.setattr(os, "stat", lambda path, *args, **kwargs: looked.append(path) or real_stat(path, *args, **kwargs))
+    for _ in range(11):
+        hashes.of("site.css")
+    assert len(looked) == 1
+    clock.advance(2.5)
+    hashes.of("site.css")
+    assert len(looked) == 2
+
+
+def test_a_removed_file_loses_its_hash(tmp_path):
+    (tmp_path / "site.css").write_text("a{}")
+    clock = FakeClock()
+    hashes = ContentHashes(str(tmp_path), recheck_seconds=2, clock=clock)
+    assert hashes.of("site.css")
+    (tmp_path / "site.css").unlink()
+    clock.advance(2)
+    assert hashes.of("site.css") == ""
 
 
 def test_templates_static_url_is_url_for_kept_per_file_version_and_script_root(tmp_path):
     app = Flask(__name__, static_folder=str(tmp_path), static_url_path="/static")
-    init_assets(app)
+    init_assets(app, recheck_seconds=0)
     (tmp_path / "site.css").write_text("a{}")
     page = "{{ static_url('site.css') }}"
 
