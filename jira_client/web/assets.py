@@ -3,11 +3,11 @@
 Templates write ``static_url('app.css')``: the URL ``url_for('static', filename='app.css')``
 gives, where a URL default adds ``?v=<hash of the file's bytes>``, so a changed file gets a new
 URL. ``static_url`` builds each file's URL once per version (building one took 11 µs, and the
-issue page links 11), and a file is looked at again (its size and mtime) at most every
-``RECHECK_SECONDS``, not once per link: an edited file gets its new URL within that time. A static answer whose ``v`` is the hash of the file it serves is marked
-``Cache-Control: public, max-age=31536000, immutable``: the browser asks for it once, not on
-every page. A URL without ``v``, or with a stale one, keeps Flask's revalidated caching, so an
-old hash never pins new bytes.
+issue page links 11), and looks at a file again (its size and mtime) at most every
+``RECHECK_SECONDS``, not once per link: an edited file gets its new URL within that time. A
+static answer whose ``v`` is the hash of the file it serves is marked ``Cache-Control: public,
+max-age=31536000, immutable``: the browser asks for it once, not on every page. A URL without
+``v``, or with a stale one, keeps Flask's revalidated caching, so an old hash never pins new bytes.
 """
 
 from __future__ import annotations
