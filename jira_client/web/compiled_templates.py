@@ -1,0 +1,113 @@
+"""How the app's templates compile and run: Jinja's own output, for less CPU (issue #12).
+
+``CodeGenerator`` writes each ``{{ ... }}`` of an autoescaped template so that the common values
+skip ``markupsafe.escape``: a plain str goes through markupsafe's C escaper (``_escape_inner``,
+the very function ``escape`` uses) and stays a str; a ``Markup`` is output as it is; an ``int``
+as ``str(value)`` (digits have nothing to escape). Anything else still goes through ``escape``.
+``escape`` would have made each a ``Markup`` of the same text, at a Python call and a
+``Markup.__new__`` apiece (some 500 on the issue page). Output pieces are only ever joined
+(``concat``, which makes a plain str of str and Markup alike) and whatever a template hands on as
+a value (a macro's result, a ``{% set %}`` or ``{% filter %}`` block, ``super()``, an imported
+module) Jinja wraps in ``Markup`` after joining; so the page is the same, byte for byte.
+
+``Context.call`` is Jinja's, with the question "does this callable want the context?" answered
+without two Python calls and four ``hasattr`` for the callables templates call most: functions,
+bound methods, builtins and macros.
+
+tests/unit/test_compiled_templates.py renders the same snippets with stock Jinja and with these.
+"""
+
+from __future__ import annotations
+
+import types
+import typing as t
+
+import markupsafe
+from jinja2 import compiler, nodes
+from jinja2.runtime import Context as JinjaContext
+from jinja2.runtime import Macro
+from jinja2.utils import _PassArg
+
+
+def _str_escaper_name() -> str | None:
+    """Return the name to import markupsafe's str escaper by, or None if it is missing or escapes differently."""
+    inner = getattr(markupsafe, "_escape_inner", None)
+    probe = "<a href='x' title=\"y\">&amp; é</a>"
+    if inner is None or inner(probe) != str(markupsafe.escape(probe)):
+        return None
+    return "_escape_inner"
+
+
+STR_ESCAPER = _str_escaper_name()
+
+
+class CodeGenerator(compiler.CodeGenerator):
+    """Jinja's code generator, whose autoescaped output skips ``escape`` for str, Markup and int."""
+
+    def visit_Template(self, node: nodes.Template, frame: compiler.Frame | None = None) -> None:
+        if self._plain_output_joined():
+            self.writeline(f"from markupsafe import {STR_ESCAPER}")
+        super().visit_Template(node, frame)
+
+    def _plain_output_joined(self) -> bool:
+        """Return whether output pieces may be plain str: the escaper exists and pieces are only joined."""
+        return STR_ESCAPER is not None and self.environment.concat == "".join
+
+    def _escapes_inline(self, frame: compiler.Frame, finalize: compiler.CodeGenerator._FinalizeInfo) -> bool:
+        """Return whether an output is escaped for sure (not volatile, no finalize) and may skip ``escape``."""
+        return (frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None
+                and self._plain_output_joined())
+
+    def _output_child_pre(self, node: nodes.Expr, frame: compiler.Frame,
+                          finalize: compiler.CodeGenerator._FinalizeInfo) -> None:
+        if self._escapes_inline(frame, finalize):
+            self.write(f"({STR_ESCAPER}(_out) if (_out_type := type(_out := (")
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: nodes.Expr, frame: compiler.Frame,
+                           finalize: compiler.CodeGenerator._FinalizeInfo) -> None:
+        if self._escapes_inline(frame, finalize):
+            # exact types only: a subclass may have its own __html__ or __str__
+            self.write(")))"
+                       " is str else _out if _out_type is Markup else str(_out) if _out_type is int else escape(_out))")
+        else:
+            super()._output_child_post(node, frame, finalize)
+
+
+# Callables whose own __call__ (a method-wrapper) never carries ``jinja_pass_arg``: whether they
+# want the context is their own attribute, read without side effects.
+_PLAIN_CALLABLES = frozenset({types.FunctionType, types.MethodType, types.BuiltinFunctionType})
+_MACRO_WANTS_EVAL_CONTEXT = getattr(Macro.__call__, "jinja_pass_arg", None) is _PassArg.eval_context
+
+
+class Context(JinjaContext):
+    """Jinja's template context, whose ``call`` decides what to pass for less."""
+
+    def call(__self, __obj: t.Callable[..., t.Any], *args: t.Any, **kwargs: t.Any) -> t.Any:  # noqa: N805
+        """Return ``__obj(*args, **kwargs)`` as Jinja's ``call`` does: with the context (or eval context, or
+        environment) first when it asks, without the loop and block vars, undefined on StopIteration."""
+        if __debug__:
+            __traceback_hide__ = True  # noqa: F841  (as Jinja's: debuggers hide this frame)
+        kind = type(__obj)
+        if kind in _PLAIN_CALLABLES:
+            pass_arg = getattr(__obj, "jinja_pass_arg", None)
+        elif kind is Macro and _MACRO_WANTS_EVAL_CONTEXT:
+            pass_arg = _PassArg.eval_context  # Macro.__call__ takes the eval context
+        else:
+            return super().call(__obj, *args, **kwargs)
+
+        if pass_arg is _PassArg.context:
+            return super().call(__obj, *args, **kwargs)  # rare: derives a context from the loop and block vars
+        if pass_arg is _PassArg.eval_context:
+            args = (__self.eval_ctx, *args)
+        elif pass_arg is _PassArg.environment:
+            args = (__self.environment, *args)
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception")
