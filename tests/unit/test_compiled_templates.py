@@ -275,3 +275,19 @@ def test_errors_point_at_the_same_template_lines(environments):
     frames = template_frames(app)
     assert frames and frames[-1][0] == 5
     assert frames == template_frames(stock)
+
+
+def test_with_a_finalize_output_is_stock_jinjas():
+    stock, app = _environments(finalize=lambda value: "<none>" if value is None else value)
+    for value_name, value in VALUES.items():
+        context = _context(value)
+        for shape in ("plain", "macro", "set block", "loop"):
+            assert _outcome(app, SHAPES[shape], context) == _outcome(stock, SHAPES[shape], context), (shape, value_name)
+
+
+def test_without_markupsafes_str_escaper_output_goes_through_escape(monkeypatch):
+    monkeypatch.setattr(compiled_templates, "STR_ESCAPER", None)
+    stock, app = _environments()
+    assert "_escape_inner" not in app.compile(SHAPES["plain"], raw=True)
+    context = _context("<a & b>")
+    assert _outcome(app, SHAPES["extends"], context) == _outcome(stock, SHAPES["extends"], context)
