@@ -28,7 +28,7 @@ import markupsafe
 from jinja2 import compiler, nodes
 from jinja2.runtime import Context as JinjaContext
 from jinja2.runtime import Macro
-from jinja2.utils import _PassArg
+from jinja2.utils import _PassArg, internalcode
 
 
 def _str_escaper_name() -> str | None:
@@ -88,6 +88,7 @@ _MACRO_WANTS_EVAL_CONTEXT = getattr(Macro.__call__, "jinja_pass_arg", None) is _
 class Context(JinjaContext):
     """Jinja's template context, whose ``call`` decides what to pass for less."""
 
+    @internalcode  # as Jinja's: left out of the template tracebacks Jinja rewrites
     def call(__self, __obj: t.Callable[..., t.Any], *args: t.Any, **kwargs: t.Any) -> t.Any:  # noqa: N805
         """Return ``__obj(*args, **kwargs)`` as Jinja's ``call`` does: with the context (or eval context, or
         environment) first when it asks, without the loop and block vars, undefined on StopIteration."""

@@ -277,6 +277,27 @@ def test_errors_point_at_the_same_template_lines(environments):
     assert frames == template_frames(stock)
 
 
+@pytest.mark.parametrize("callee", ["fails", "fails_with_context", "holder.fails"])
+def test_errors_in_called_code_have_stock_tracebacks(environments, callee):
+    stock, app = environments
+
+    def fails(*args):
+        raise ValueError("no")
+
+    class Holder:
+        def fails(self):
+            fails()
+
+    def frames(environment):
+        context = {"fails": fails, "fails_with_context": pass_context(fails), "holder": Holder()}
+        with pytest.raises(ValueError) as caught:
+            environment.from_string("{% for x in [1] %}{{ " + callee + "() }}{% endfor %}").render(context)
+        return [(frame.name, frame.lineno if frame.filename == "<template>" else None)
+                for frame in traceback.extract_tb(caught.value.__traceback__)]
+
+    assert frames(app) == frames(stock)
+
+
 def test_with_a_finalize_output_is_stock_jinjas():
     stock, app = _environments(finalize=lambda value: "<none>" if value is None else value)
     for value_name, value in VALUES.items():
