@@ -71,6 +71,8 @@ SHAPES = {
     "include in set": "{% set got %}{% include 'part.html' %}{% endset %}{{ got }}",
     "extends": "{% extends 'child.html' %}",
     "loop": "{% for item in [value, value, '<'] %}{{ loop.index }}{{ item }}{% if not loop.last %},{% endif %}{% endfor %}",
+    "loop filter": "{% for item in [value, '', '<'] if item %}{{ item }}{% endfor %}",
+    "with": "{% with inner = value ~ '<' %}{{ inner }}{% endwith %}",
     "loop else": "{% for item in [] %}{{ item }}{% else %}{{ value }}{% endfor %}",
     "recursive loop": "{% for item in [[value, [value]]] recursive %}({% if item is string %}{{ item }}{% else %}"
                       "{{ loop(item) }}{% endif %}){% endfor %}",
