@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from flask import url_for
 from responses import matchers
 
 from tests.support.apps import make_app
@@ -231,3 +234,17 @@ def test_edit_controls_follow_editmeta(client, jira_http, editmeta, offered):
     controls = {"Edit": ">Edit</a>", "Assign to me": "Assign to me", "Add label": 'placeholder="Add label"',
                 "/priority": "/issues/ACME-1/priority"}
     assert {name for name, marker in controls.items() if marker in html} == offered
+
+
+def test_each_editable_detail_links_its_inline_form_as_url_for_does(app, client, jira_http):
+    odd = "cf x&y=1/é"  # an id Jira would not use, that needs quoting all the same
+    fields = {**ISSUE["fields"], "customfield_10016": 5, odd: "text"}
+    body = {**ISSUE, "fields": fields, "names": {"customfield_10016": "Story points", odd: "Odd"},
+            "editmeta": {"fields": {"customfield_10016": {}, odd: {}}}}
+    stub_issue(jira_http, body=body)
+    html = client.get("/issues/ACME-1").get_data(as_text=True)
+    links = [unescape(link) for link in re.findall(r'data-inline-form="([^"]*)"', html)]
+    asked = [parse_qs(urlsplit(link).query)["only"] for link in links if urlsplit(link).path == "/issues/ACME-1/edit"]
+    assert ["customfield_10016"] in asked and [odd] in asked
+    with app.test_request_context():
+        assert url_for("issues.edit", key="ACME-1", only="customfield_10016") in links
