@@ -28,3 +28,10 @@ def test_list_pages_link_their_rows(client, jira_http):
     html = client.get("/search?jql=project%3DACME").get_data(as_text=True)
 
     assert html.count('href="/issues/ACME-1"') == 2 and html.count('href="/issues/ACME-2"') == 2
+
+
+def test_links_built_under_one_prefix_are_not_given_under_another(app):
+    for base, expected in (("http://localhost/", "/issues/KAN-2"), ("http://localhost/jira/", "/jira/issues/KAN-2"),
+                           ("http://localhost/", "/issues/KAN-2")):
+        with app.test_request_context("/", base_url=base):
+            assert key_url("issues.show", "KAN-2") == url_for("issues.show", key="KAN-2") == expected
