@@ -1,10 +1,13 @@
-"""key_url gives exactly the link url_for gives, for plain keys (quick) and for any other (url_for)."""
+"""key_url gives exactly the link url_for gives, for plain keys (quick) and for any other (url_for);
+templates' url_for gives Flask's URLs, pages without values from what it kept."""
 
 from __future__ import annotations
 
 import pytest
-from flask import url_for
+from flask import render_template_string, url_for
+from markupsafe import escape
 
+from jira_client.web import links
 from jira_client.web.links import key_url
 from tests.support.stubs import API, issues_page
 
@@ -35,3 +38,27 @@ def test_links_built_under_one_prefix_are_not_given_under_another(app):
                            ("http://localhost/", "/issues/KAN-2")):
         with app.test_request_context("/", base_url=base):
             assert key_url("issues.show", "KAN-2") == url_for("issues.show", key="KAN-2") == expected
+
+
+PAGES = ["projects.index", "home.index", "boards.index", "search.index", "filters.index", "search.quick"]
+
+
+@pytest.mark.parametrize("base", ["http://localhost/", "http://localhost/jira/"])
+def test_templates_url_for_gives_flasks_urls_under_each_prefix(app, base):
+    calls = [("projects.index", {}), ("projects.index", {"q": "x y"}), ("issues.show", {"key": "KAN-2", "_anchor": "comments"}),
+             ("static", {"filename": "app.css"})] + [(page, {}) for page in PAGES]
+    for _ in range(2):  # the second time from what was kept
+        for other in ("http://localhost/", base):
+            with app.test_request_context("/", base_url=other):
+                for endpoint, values in calls:
+                    rendered = render_template_string("{{ url_for(endpoint, **values) }}", endpoint=endpoint, values=values)
+                    assert rendered == str(escape(url_for(endpoint, **values)))
+
+
+def test_a_pages_url_is_built_once_per_prefix(app, monkeypatch):
+    built = []
+    monkeypatch.setattr(links, "url_for", lambda endpoint, **values: built.append(endpoint) or url_for(endpoint, **values))
+    for base in ("http://localhost/", "http://localhost/", "http://localhost/jira/"):
+        with app.test_request_context("/", base_url=base):
+            render_template_string("{{ url_for('projects.index') }}{{ url_for('projects.index') }}")
+    assert built == ["projects.index", "projects.index"]  # once under / and once under /jira
