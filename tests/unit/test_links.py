@@ -62,3 +62,11 @@ def test_a_pages_url_is_built_once_per_prefix(app, monkeypatch):
         with app.test_request_context("/", base_url=base):
             render_template_string("{{ url_for('projects.index') }}{{ url_for('projects.index') }}")
     assert built == ["projects.index", "projects.index"]  # once under / and once under /jira
+
+
+def test_requests_under_one_app_context_each_get_their_prefixs_links(app):
+    with app.app_context():  # both requests share one app context, and so one g
+        for base, expected in (("http://localhost/", "/issues/KAN-2"), ("http://localhost/jira/", "/jira/issues/KAN-2")):
+            with app.test_request_context("/", base_url=base):
+                assert key_url("issues.show", "KAN-2") == expected
+                assert render_template_string("{{ url_for('projects.index') }}") == expected.replace("issues/KAN-2", "projects")
