@@ -42,6 +42,7 @@ LIBRARY = {
         "{% block row %}{{ super() }}{{ peek('value') }}{% endblock %}"
     ),
     "part.html": "<p>{{ value }}</p>{{ peek('value') }}",
+    "includes.html": "<div>{% for n in [1, 2] %}{% include 'part.html' %}{{ n }}{% endfor %}</div>",
 }
 
 SHAPES = {
@@ -69,6 +70,14 @@ SHAPES = {
     "include": "{% include 'part.html' %}",
     "include in loop": "{% for value in [value, '&'] %}{% include 'part.html' %}{% endfor %}",
     "include in set": "{% set got %}{% include 'part.html' %}{% endset %}{{ got }}",
+    "include in macro": "{% macro m() %}[{% include 'part.html' %}]{% endmacro %}{{ m() }}",
+    "include in block": "{% extends 'base.html' %}{% block body %}{% include 'part.html' %}{% endblock %}",
+    "include in include": "{% include 'includes.html' %}",
+    "include without context": "{% include 'part.html' without context %}",
+    "include missing": "{% include 'no-such.html' ignore missing %}{% include ['no-such.html', 'part.html'] ignore missing %}",
+    "include a choice": "{% include ['no-such.html', 'part.html'] %}{% include 'p' ~ 'art.html' %}"
+                        "{% set names = ['no-such.html', 'part.html'] %}{% include names %}",
+    "include cut short": "{% for value in [value] %}{% include 'part.html' %}{% endfor %}{{ stop() }}",
     "extends": "{% extends 'child.html' %}",
     "loop": "{% for item in [value, value, '<'] %}{{ loop.index }}{{ item }}{% if not loop.last %},{% endif %}{% endfor %}",
     "loop filter": "{% for item in [value, '', '<'] if item %}{{ item }}{% endfor %}",
