@@ -11,6 +11,10 @@ value (a macro's result, a ``{% set %}`` or ``{% filter %}`` block, ``super()``,
 module) Jinja joins first and wraps in ``Markup`` itself. So pages are the same, byte for byte;
 only the pieces ``Template.generate`` yields may now be str where they were Markup.
 
+An ``{% include %}`` with context hands on its template's output with ``yield from``, where Jinja
+writes a Python loop (``for event in gen: yield event``): a turn of it for every piece, and the 50
+comments of an issue page are some 700 pieces. The same pieces, in the same order.
+
 ``Context.call`` is Jinja's, but for functions, bound methods, builtins and macros (what templates
 call) it reads whether they want the context without Jinja's two ``_PassArg.from_obj`` calls, its
 ``hasattr`` on ``__call__`` and its reads of enum members (65 ns each): some 0.2 µs a call

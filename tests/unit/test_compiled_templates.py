@@ -1,7 +1,8 @@
 """The app's template code generator and context give stock Jinja's output, byte for byte.
 
 ``compiled_templates`` writes ``{{ }}`` output without ``markupsafe.escape`` for str, Markup and
-int, and decides what ``Context.call`` passes without Jinja's checks for plain callables. Each
+int, includes with ``yield from``, and decides what ``Context.call`` passes without Jinja's
+checks for plain callables. Each
 case here renders with a stock ``jinja2.Environment(autoescape=True)`` and with the app's
 ``Environment`` configured the same, and compares: the output, or the error.
 """
