@@ -13,7 +13,8 @@ stored under an older one is ignored: what they changed is never shown as it was
 Each entry is two values: its stamp (generation and when Jira answered, a few bytes) and the
 sealed answer behind the same stamp. A lookup reads only the stamp; the answer, which can be a
 few hundred kilobytes, is read when a page uses it (fresh, or as the fallback), not on every call
-that asks Jira anyway. Redis keys: ``<prefix>reads:<person>:gen``, ``<prefix>reads:<person>:<request>``
+that asks Jira anyway; a page served from a fresh copy reads the store twice, still far less than
+a call to Jira. Redis keys: ``<prefix>reads:<person>:gen``, ``<prefix>reads:<person>:<request>``
 and ``<prefix>reads:<person>:<request>:at`` (person and request hashed).
 """
 
