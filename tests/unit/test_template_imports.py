@@ -25,6 +25,8 @@ def test_a_templates_global_names_are_its_own_over_the_environments(app):
     names = template.globals.keys()
     assert isinstance(names, set)
     assert names == set(ChainMap({"page_only": 1}, app.jinja_env.globals))
+    assert set(template.globals) == names and len(list(template.globals)) == len(names)  # each name once
+    assert dict(template.globals) == dict(ChainMap({"page_only": 1}, app.jinja_env.globals))
 
 
 def test_imported_macros_see_environment_globals_and_the_importers_own(app):
