@@ -1,5 +1,5 @@
 """Jira timestamps: the quick reading of Jira's usual shape gives what the strptime formats give, and
-the hand-made date on pages is what strftime writes."""
+the hand-made date on pages is what strftime writes, and "how long ago" counts whole seconds."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jira_client.api.models import _parse_time_formats, parse_time
-from jira_client.web.templating import when
+from jira_client.web.templating import ago, when
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -55,3 +55,25 @@ def test_the_quick_reading_agrees_with_strptime(parts):
 @given(st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31), timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=5, minutes=30)), timezone(-timedelta(hours=11))])))
 def test_dates_on_pages_read_as_strftime_writes_them(moment):
     assert when(moment) == moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _words_for(seconds: int) -> str:
+    for unit, size in (("year", 31536000), ("month", 2592000), ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit}{'s' if seconds // size != 1 else ''} ago"
+    return "just now"
+
+
+@given(st.timedeltas(min_value=timedelta(days=-400), max_value=timedelta(days=4000)))
+def test_how_long_ago_counts_whole_seconds_and_a_moment_to_come_is_just_now(delta):
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+    moment = (now - delta).astimezone(timezone(timedelta(hours=3)))  # what Jira's offset gives
+    assert ago(moment, now) == _words_for(int(delta.total_seconds()))
+
+
+def test_how_long_ago_at_the_edges_of_its_units():
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
+    assert [ago(now - timedelta(seconds=s), now) for s in (59.999, 60, 119, 120, 3600, 86399, 86400)] == [
+        "just now", "1 minute ago", "1 minute ago", "2 minutes ago", "1 hour ago", "23 hours ago", "1 day ago"]
+    assert ago(now + timedelta(microseconds=1), now) == ago(now + timedelta(days=2), now) == "just now"
+    assert ago(None) == when(None) == "—"
