@@ -33,6 +33,13 @@ class Environment(FlaskEnvironment):
     code_generator_class = compiled_templates.CodeGenerator
     context_class = compiled_templates.Context
 
+    def __init__(self, app: Flask, **options) -> None:
+        # Every template stays loaded (cache_size -1: a dict). Jinja's default, an LRU of 400, takes
+        # a lock and reorders a deque on every lookup: 1.9 µs against 0.25, for each of the 30
+        # includes and imports of an issue page. The app has some 70 templates.
+        options.setdefault("cache_size", -1)
+        super().__init__(app, **options)
+
     def make_globals(self, d):
         return _Globals(d or {}, self.globals)
 

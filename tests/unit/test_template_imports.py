@@ -8,9 +8,10 @@ ChainMap of globals gives.
 
 from __future__ import annotations
 
+import os
 from collections import ChainMap
 
-from jinja2 import DictLoader
+from jinja2 import DictLoader, FileSystemLoader
 
 from jira_client.web.templating import Environment
 
@@ -38,3 +39,14 @@ def test_imported_macros_see_environment_globals_and_the_importers_own(app):
     with app.test_request_context("/"):
         template = app.jinja_env.get_template("page.html", globals={"page_only": "mine"})
         assert template.render() == "JIRA mine"
+
+
+def test_templates_stay_loaded_and_are_still_reloaded_when_auto_reload_is_on(app, tmp_path):
+    assert type(app.jinja_env.cache) is dict  # no LRU bookkeeping on every lookup
+    (tmp_path / "page.html").write_text("one")
+    app.jinja_env.loader = FileSystemLoader(str(tmp_path))
+    app.jinja_env.auto_reload = True
+    assert app.jinja_env.get_template("page.html").render() == "one"
+    (tmp_path / "page.html").write_text("two")
+    os.utime(tmp_path / "page.html", (1, 2_000_000_000))
+    assert app.jinja_env.get_template("page.html").render() == "two"
