@@ -21,7 +21,7 @@ from jira_client.api import field_values, json_body, keys
 from jira_client.api.errors import BadRequest, BadResponse, NotFound, TransportError, error_for_status, parse_retry_after
 from jira_client.api.finding import Filter, JqlCheck, JqlReference, Suggestion
 from jira_client.api.models import (
-    ACTIVITY_FIELDS, ISSUE_FIELDS, LIST_FIELDS, Comment, EditableIssue, FieldMeta, HistoryEntry, Issue, IssueSummary,
+    LIST_FIELDS, Comment, EditableIssue, FieldMeta, HistoryEntry, Issue, IssueSummary,
     IssueType, LinkType, Named, PickedIssue, Project, RemoteLink, TransitionScreen, User, Watches, Worklog,
 )
 from jira_client.api.pagination import Page, offset_page, token_page
@@ -523,14 +523,14 @@ class JiraClient:
 def issue_query(with_activity: bool = False) -> dict[str, str]:
     """Return the query of ``get_issue``'s one call: every field, named, with what the page shows beside them.
 
-    The work log is left out (``-worklog``) unless the All activity tab shows it: Jira embeds up to
-    20 entries, 21 of the 166 kB of the recorded KAN-2, that no other tab shows.
+    The work log is left out (``-worklog``) unless the All activity tab shows it (with the history,
+    ``changelog``): Jira embeds up to 20 entries, 21 of the 166 kB of the recorded KAN-2, that no
+    other tab shows. ``*all`` needs no field named beside it: a longer query only cost urllib3 a
+    slower reading of the URL (33 µs against 12).
     """
     if with_activity:
-        fields, expand = ACTIVITY_FIELDS, "transitions,editmeta,changelog"
-    else:
-        fields, expand = (*ISSUE_FIELDS, "-worklog"), "transitions,editmeta"
-    return {"fields": ",".join(("*all", *fields)), "expand": f"{expand},names,schema"}
+        return {"fields": "*all", "expand": "transitions,editmeta,changelog,names,schema"}
+    return {"fields": "*all,-worklog", "expand": "transitions,editmeta,names,schema"}
 
 
 def _gated(gate: CallGate, base_url: str, request: Callable[..., Any]) -> Callable[..., Any]:

@@ -20,15 +20,9 @@ from msgspec import Struct, field
 
 from jira_client.api.pagination import Page, offset_page
 
-# The fields the issue list and issue page ask for: enough to render, nothing more.
+# The fields an issue list asks for: enough to render, nothing more. (The issue page asks for every
+# field: client.issue_query.)
 LIST_FIELDS = ("summary", "status", "assignee", "priority", "issuetype", "updated", "created", "project")
-ISSUE_FIELDS = LIST_FIELDS + (
-    "attachment",  # the files, and what the images in the description and comments show
-    "description", "reporter", "labels", "components", "resolution", "duedate", "comment", "parent",
-    "issuelinks", "subtasks", "watches", "timetracking", "attachment",  # all in the same one call
-)
-# The "All" activity tab adds the embedded work log (the changelog comes with expand=changelog).
-ACTIVITY_FIELDS = ISSUE_FIELDS + ("worklog",)
 
 
 def _dict(value: Any) -> dict:
