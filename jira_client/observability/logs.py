@@ -26,13 +26,22 @@ MAX_VALUE_CHARS = 512
 log = logging.getLogger(LOGGER_NAME)
 
 
+# ensure_ascii: U+2028 and kin must not split a line. One encoder for every line: json.dumps with
+# options builds a new one each call.
+_ENCODE = json.JSONEncoder(ensure_ascii=True, default=str).encode
+
+
 class JsonFormatter(logging.Formatter):
-    """Formats a record as one JSON line."""
+    """Formats a record as one JSON line (every request writes one, so the second's text is kept)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._second: tuple[int, str] = (-1, "")  # the last whole second formatted, and its text
 
     def format(self, record: logging.LogRecord) -> str:
         """Return the record as a JSON object on one line."""
         line: dict[str, Any] = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "ts": f"{self._timestamp(int(record.created))}.{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
             "event": clean(record.getMessage()),
@@ -40,7 +49,15 @@ class JsonFormatter(logging.Formatter):
         line.update(clean_fields(getattr(record, "fields", None) or {}))
         if record.exc_info:
             line["exc"] = clean(self.formatException(record.exc_info), limit=8000)
-        return json.dumps(line, ensure_ascii=True, default=str)  # U+2028 and kin must not split a line
+        return _ENCODE(line)
+
+    def _timestamp(self, second: int) -> str:
+        """Return ``second`` (epoch) as ``YYYY-MM-DDTHH:MM:SS`` in UTC."""
+        kept, text = self._second
+        if kept != second:
+            text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+            self._second = (second, text)  # one tuple: threads see an old pair or a new one, never half
+        return text
 
 
 class StderrHandler(logging.StreamHandler):

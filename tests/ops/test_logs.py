@@ -10,7 +10,7 @@ import re
 from responses import matchers
 
 from jira_client.observability import events
-from jira_client.observability.logs import clean, pseudonym
+from jira_client.observability.logs import JsonFormatter, clean, pseudonym
 from tests.support import sandbox as control
 from tests.support.apps import make_app
 from tests.support.oauth import make_oauth_app, session_record, sign_in
@@ -137,3 +137,15 @@ def test_events_name_the_person_and_the_request_as_the_request_lines_do(tmp_path
     logout_request = next(line for line in lines if line.get("route") == "auth.logout")
     assert logout["user"] == projects["user"]
     assert logout["request_id"] == logout_request["request_id"]
+
+
+def test_line_times_are_utc_to_the_millisecond_across_seconds():
+    formatter = JsonFormatter()
+    times = [1_800_000_000.0, 1_800_000_000.999, 1_800_000_001.25, 1_800_000_000.5]  # back again, too
+    stamps = []
+    for created in times:
+        record = logging.LogRecord("jira_client.test", logging.INFO, __file__, 1, "x", (), None)
+        record.created, record.msecs = created, (created - int(created)) * 1000
+        stamps.append(json.loads(formatter.format(record))["ts"])
+    assert stamps == ["2027-01-15T08:00:00.000Z", "2027-01-15T08:00:00.999Z", "2027-01-15T08:00:01.250Z",
+                      "2027-01-15T08:00:00.500Z"]
