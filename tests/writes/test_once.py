@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from cachelib import SimpleCache
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from jira_client.api.errors import ServerError, TransportError
 from jira_client.web.forms import once
@@ -125,3 +127,20 @@ def test_sweeping_old_claims_survives_a_file_that_vanished_meanwhile(tmp_path, m
     store._prune()  # another process removed it between listing and stat: nothing to do
     monkeypatch.undo()
     assert store.claim("once:after-a-sweep")
+
+
+@pytest.mark.parametrize("payload", [
+    ["nonce-abcdefghijklmnop", "/issues/KAN-2/transitions/21", "712020:alice@site"],
+    ["ñ-é", "/issues/ÄBC-1/comments", ""],
+])
+def test_tokens_are_what_the_stock_serializer_writes_and_reads(monkeypatch, payload):
+    monkeypatch.setattr(time, "time", lambda: 1_800_000_123.4)  # the signers' timestamp
+    ours = once._serializer_for("test-secret-key")
+    stock = URLSafeTimedSerializer("test-secret-key", salt="jira-client-once")
+    for _ in range(2):  # the second time with the signer and key kept from the first
+        token = ours.dumps(payload)
+        assert token == stock.dumps(payload)
+        assert stock.loads(token) == ours.loads(token) == payload
+    assert ours.loads(stock.dumps(payload), max_age=60) == payload
+    with pytest.raises(BadSignature):
+        URLSafeTimedSerializer("another-secret", salt="jira-client-once").loads(token)

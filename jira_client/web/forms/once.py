@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import os
 import secrets
 import threading
@@ -36,8 +37,8 @@ from urllib.parse import urlsplit
 
 from cachelib.file import FileSystemCache
 from flask import Flask, current_app, request
-from itsdangerous import BadSignature, Serializer, URLSafeTimedSerializer
-from itsdangerous.encoding import base64_encode
+from itsdangerous import BadSignature, Serializer, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode, want_bytes
 
 from jira_client.api.errors import JiraError, TransportError
 from jira_client.state import app_state, current_strategy
@@ -302,13 +303,47 @@ def _serializer_for(secret_key: str | bytes) -> URLSafeTimedSerializer:
     return _TokenSerializer(secret_key, salt="jira-client-once")
 
 
+class _TokenSigner(TimestampSigner):
+    """itsdangerous' timestamp signer, with its key derived once and HMAC-SHA1 run by OpenSSL.
+
+    The stock signer derives its key again for every signature, and its default digest (a
+    lazily imported SHA-1 behind a Python function) makes ``hmac`` take its pure-Python path.
+    The signatures are the same bytes: the same key derivation, the same SHA-1.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._derived: dict[bytes | None, bytes] = {}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        key = None if secret_key is None else want_bytes(secret_key)
+        derived = self._derived.get(key)
+        if derived is None:
+            derived = self._derived[key] = super().derive_key(key)
+        return derived
+
+
 class _TokenSerializer(URLSafeTimedSerializer):
-    """itsdangerous' URL-safe timed serializer, without trying zlib on each token.
+    """itsdangerous' URL-safe timed serializer, without trying zlib on each token, and one signer.
 
     A token's payload (a random nonce, a path, a scope) never compresses, yet trying took a
-    third of the time of signing one, and a page signs one per form. The tokens are what the
-    stock serializer would write for an incompressible payload, and it reads them alike.
+    third of the time of signing one, and a page signs one per form (eight on an issue page). The
+    tokens are what the stock serializer would write for an incompressible payload, and it reads
+    them alike (tests/writes/test_once.py compares them).
     """
+
+    signer = _TokenSigner
+    default_signer_kwargs = {"digest_method": hashlib.sha1}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, signer_kwargs=self.default_signer_kwargs, **kwargs)
+        self._signers: dict[str | bytes | None, _TokenSigner] = {}
+
+    def make_signer(self, salt: str | bytes | None = None) -> _TokenSigner:
+        made = self._signers.get(salt)
+        if made is None:
+            made = self._signers[salt] = super().make_signer(salt)
+        return made
 
     def dump_payload(self, obj: Any) -> bytes:
         return base64_encode(Serializer.dump_payload(self, obj))
