@@ -23,11 +23,12 @@ from typing import Any, Sequence
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import Field, HiddenField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from jira_client.web.forms import jira_fields, once, rich_text
+from jira_client.web.forms.text_area import TextAreaField
 from jira_client.api.errors import JiraError
 from jira_client.api.models import FieldMeta, User
 from jira_client.web.errors import ErrorPage

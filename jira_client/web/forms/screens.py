@@ -5,10 +5,11 @@ with the ``csrf_field()`` macro; so the forms here carry no CSRF field of their 
 """
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, PasswordField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from jira_client.api import durations
+from jira_client.web.forms.text_area import TextAreaField
 
 MAX_COMMENT_CHARS = 32_000  # Jira's own limit on a comment's text is 32,767 characters
 
