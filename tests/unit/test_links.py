@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import pytest
 from flask import render_template_string, url_for
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from markupsafe import escape
 
 from jira_client.web import links
 from jira_client.web.links import key_url
+from tests.support.apps import make_app
 from tests.support.stubs import API, issues_page
 
 KEYS = ["KAN-2", "acme-17", "PROJ_X-123456", "ACME", "A" * 255, "a b", "ÄBC-1", "x/y", "../myself", "%2e", "", "A" * 256]
@@ -70,3 +73,32 @@ def test_requests_under_one_app_context_each_get_their_prefixs_links(app):
             with app.test_request_context("/", base_url=base):
                 assert key_url("issues.show", "KAN-2") == expected
                 assert render_template_string("{{ url_for('projects.index') }}") == expected.replace("issues/KAN-2", "projects")
+
+
+QUERY_NAMES = st.sampled_from(["tab", "order", "comments", "only", "start", "q", "a b", "ü", "_x"])
+QUERY_VALUES = st.one_of(st.none(), st.integers(-3, 10**6), st.text(max_size=12),
+                         st.sampled_from(["all", "worklog", "customfield_10016", "a b+c&d=e#f", "ÄØ/é?x", "%2F"]))
+
+
+@given(key=st.sampled_from(["KAN-2", "ACME-17", "a b", "ÄBC-1"]), query=st.dictionaries(QUERY_NAMES, QUERY_VALUES, max_size=3),
+       anchor=st.one_of(st.none(), st.sampled_from(["comments", "activity", "x y", "a#b", "é"]), st.text(max_size=8)))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_link_with_a_query_and_an_anchor_is_the_one_url_for_gives(app, key, query, anchor):
+    with app.test_request_context("/", base_url="http://localhost/jira/"):
+        for endpoint in ("issues.show", "issues.edit"):
+            assert key_url(endpoint, key, _anchor=anchor, **query) == url_for(endpoint, key=key, _anchor=anchor, **query)
+
+
+def test_a_query_name_that_is_part_of_the_path_goes_to_url_for(app):
+    with app.test_request_context("/"):
+        url = key_url("issues.transition", "KAN-2", transition_id="21")
+        assert url == url_for("issues.transition", key="KAN-2", transition_id="21") == "/issues/KAN-2/transitions/21"
+        assert key_url("issues.show", "KAN-2", tab=True) == url_for("issues.show", key="KAN-2", tab=True)  # not a str
+
+
+def test_when_the_map_sorts_query_parameters_links_are_url_fors(tmp_path):
+    app = make_app(tmp_path)
+    app.url_map.sort_parameters = True
+    with app.test_request_context("/"):
+        url = key_url("issues.show", "KAN-2", tab="all", order="oldest")
+        assert url == url_for("issues.show", key="KAN-2", tab="all", order="oldest") == "/issues/KAN-2?order=oldest&tab=all"
