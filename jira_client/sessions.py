@@ -136,14 +136,14 @@ class ResilientSessions(SessionInterface):
             response.content_type = page.content_type
             response.headers.pop("Location", None)
 
-
     def _writes(self, app: Flask, session: SessionMixin) -> bool:
         """Return whether saving ``session`` changes the store: an unchanged session is not written back.
 
         Most page views change nothing, and asking the store whether the session is still there
-        costs a read of it (a file, or a round trip to Redis).
+        costs a read of it (a file, or a round trip to Redis). Flask-Session's own test decides:
+        changed, or refreshed on every request.
         """
-        return session.modified or self.inner.should_set_storage(app, session)
+        return self.inner.should_set_storage(app, session)
 
     def _deleted_meanwhile(self, session: SessionMixin) -> bool:
         """Return whether this request's stored session (same id) is gone from the store now."""
