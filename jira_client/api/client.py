@@ -560,7 +560,6 @@ def _gated_open(gate: CallGate, base_url: str, open_: Callable[..., requests.Res
     return gated
 
 
-
 def _comment_path(key: str, comment_id: str) -> str:
     """Return the path of one comment, both parts validated."""
     return f"issue/{keys.segment(keys.issue_key(key))}/comment/{keys.numeric_id(comment_id)}"
