@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from jira_client.api.adf import to_markdown
-from jira_client.api.adf.markdown_parser import parse
+from jira_client.api.adf.markdown_parser import _token, parse
 from tests.support.paths import ROOT, shared_path
 
 STOCK = MarkdownIt("commonmark", {"html": False}).enable(["strikethrough", "table"])
@@ -112,8 +112,9 @@ URL_DOCUMENTS = [template.format(_url(random.Random(seed)))
 
 
 def _fields(token: Token) -> dict:
-    """Return every field of a token, its children's recursively."""
+    """Return every field of a token, its children's recursively, and its class."""
     fields = {field.name: getattr(token, field.name) for field in dataclasses.fields(token)}
+    fields["class"] = type(token)
     fields["children"] = None if token.children is None else [_fields(child) for child in token.children]
     return fields
 
@@ -166,3 +167,10 @@ def test_markdown_written_for_the_real_adf_documents_parses_as_stock() -> None:
 @pytest.mark.parametrize("text", ["", " ", "\n", "\r\n", "\x00", "\t", "a", "*", "|", "-", "\\", "`", "[", "\ufeff"])
 def test_tiny_documents_parse_as_stock(text: str) -> None:
     assert not _differences([text])
+
+
+@pytest.mark.parametrize(("kind", "tag", "nesting"), [("text", "", 0), ("link_open", "a", 1), ("paragraph_close", "p", -1)])
+def test_tokens_are_made_as_the_dataclass_makes_them(kind: str, tag: str, nesting: int) -> None:
+    made, stock = _token(kind, tag, nesting), Token(kind, tag, nesting)
+    assert _fields(made) == _fields(stock)
+    assert made.attrs is not _token(kind, tag, nesting).attrs and made.meta is not _token(kind, tag, nesting).meta

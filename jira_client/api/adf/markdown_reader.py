@@ -92,10 +92,10 @@ def _inline(tokens: Sequence[Token], start: int, end: int, marks: list[Node], ou
     while index < end:
         tok = tokens[index]
         kind = tok.type
-        if kind == "text":  # most tokens: read here rather than through _nodes
+        if kind == "text":  # most tokens: read here, the node made inline (as _text_node makes it)
             index += 1
-            if tok.content:
-                out.append(_text_node(tok.content, marks))
+            if text := tok.content:
+                out.append({"type": "text", "text": text, "marks": marks} if marks else {"type": "text", "text": text})
             continue
         if tok.nesting:
             kind, children, first = kind.removesuffix("_open"), tokens, index + 1
@@ -162,6 +162,8 @@ def _inline_text(tokens: Sequence[Token]) -> str:
 
 def merge_text(content: list[Node]) -> list[Node]:
     """Return inline content with neighbouring text nodes of the same marks joined."""
+    if len(content) < 2:
+        return content
     merged: list[Node] = []
     for node in content:
         last = merged[-1] if merged else None

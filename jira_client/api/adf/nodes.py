@@ -27,6 +27,7 @@ _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _CONTROL_EDGES = "".join(chr(c) for c in range(0x21))  # C0 controls and space (WHATWG)
 _TAB_NEWLINE = re.compile(r"[\t\n\r]")
 _DIGITS = re.compile(r"-?\d{1,16}")
+_SMALL_INT = re.compile(r"\d{1,9}")
 
 Node = dict[str, Any]
 
@@ -73,7 +74,7 @@ def int_of(value: object, default: int, low: int, high: int) -> int:
     """Return value as an int clamped to [low, high], or default when it is not a plain number."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    elif isinstance(value, str) and re.fullmatch(r"\d{1,9}", value.strip()):
+    elif isinstance(value, str) and _SMALL_INT.fullmatch(value.strip()):
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool):
         return default
