@@ -96,4 +96,3 @@ def _markdown_comment() -> str:
              "- first check the logs\n- then *restart* the worker\n  1. drain\n  2. restart\n\n"
              "```python\nprint('hello')\n```\n\n> quoted reply from the customer\n\n")
     return (chunk * (32_000 // len(chunk) + 1))[:32_000]
-

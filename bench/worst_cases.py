@@ -89,4 +89,3 @@ def _search(world: World, issues: list[dict], text: str):
 
 def _doc(*content: dict) -> dict:
     return {"version": 1, "type": "doc", "content": list(content)}
-

@@ -30,6 +30,7 @@ PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "dev", "secret", "replace-me
 RANDOM_SECRETS = ("SECRET_KEY", "ADMIN_TOKEN", "TOKEN_ENCRYPTION_KEY", "METRICS_TOKEN")
 MIN_DISTINCT_CHARACTERS = 6  # 24 random hex digits show fewer only about once in 10**8 draws
 
+
 @dataclass(frozen=True)
 class Variable:
     """One environment variable: its name, what it is for, and how /setup may show it."""

@@ -22,7 +22,7 @@ from jira_client.api.errors import BadRequest, BadResponse, NotFound, TransportE
 from jira_client.api.finding import Filter, JqlCheck, JqlReference, Suggestion
 from jira_client.api.models import (
     LIST_FIELDS, Comment, EditableIssue, FieldMeta, HistoryEntry, Issue, IssueSummary,
-    IssueType, LinkType, Named, PickedIssue, Project, RemoteLink, TransitionScreen, User, Watches, Worklog,
+    IssueType, LinkType, PickedIssue, Project, RemoteLink, TransitionScreen, User, Watches, Worklog,
 )
 from jira_client.api.pagination import Page, offset_page, token_page
 
@@ -593,6 +593,8 @@ def _fields_of(payload: object) -> dict:
     """Return an issue answer's ``fields`` object ({} when Jira sent something else)."""
     fields = payload.get("fields") if isinstance(payload, dict) else None
     return fields if isinstance(fields, dict) else {}
+
+
 # -- answers of the wrong shape ------------------------------------------------------------------
 # The models and pages read Jira's JSON defensively, but Jira (or whatever answers in its place)
 # can send any shape at all. Every public method is wrapped so that an answer the parsing code

@@ -112,7 +112,6 @@ class ApiTokenStrategy(AuthStrategy):
         name = user.display_name if user else "an unknown account"
         return [Check("credentials", True, f"GET /myself answered: the app acts as {name}")]
 
-
     def local_entry(self, served_at: str, sandbox_people: str = "") -> tuple[str, str]:
         """Return the local URL, and that every page acts as the shared account."""
         return served_at, f"single_user: every page acts as {self.settings.jira_email}"

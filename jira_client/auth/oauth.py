@@ -279,7 +279,6 @@ class OAuthStrategy(AuthStrategy):
         checks.append(Check("redirect URI", problem is None, problem or f"{settings.oauth_redirect_uri} is consistent"))
         return [check_reachable(self.api_url, transport, "Atlassian API gateway"), *checks]
 
-
     def local_entry(self, served_at: str, sandbox_people: str = "") -> tuple[str, str]:
         """Return the registered callback's origin (sign-in works only there) and how to sign in."""
         parts = urlsplit(self.settings.oauth_redirect_uri)

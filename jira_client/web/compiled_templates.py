@@ -81,7 +81,6 @@ class CodeGenerator(compiler.CodeGenerator):
         else:
             super()._output_child_post(node, frame, finalize)
 
-
     def visit_Include(self, node: nodes.Include, frame: compiler.Frame) -> None:
         """Write an include with context that yields its output as ``yield from`` its generator.
 

@@ -18,6 +18,7 @@ from jira_client.api import adf
 from jira_client.web import compiled_templates, viewer
 from jira_client.web.attachments.embedded import page_media
 
+
 class Environment(FlaskEnvironment):
     """Flask's Jinja environment, whose ``{% from ... import %}``, output and calls cost less.
 

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from tests.support.apps import single_user_app
-from tests.support.oauth import make_oauth_app, sign_in
+from tests.support.oauth import make_oauth_app
 from tests.support.paths import ROOT, unavailable
 
 pytestmark = pytest.mark.browser

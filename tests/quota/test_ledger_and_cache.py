@@ -4,7 +4,6 @@ import json
 import time
 
 import pytest
-import redis
 from cachelib import SimpleCache
 
 from jira_client.api.client import Call

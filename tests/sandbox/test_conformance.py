@@ -352,6 +352,8 @@ def test_example_gaps_are_in_the_specs_own_examples(spec_registry, name, gap):
     names, (path, method) = gap
     example = spec["paths"][path][method]["responses"]["200"]["content"]["application/json"]["example"]
     assert all(f'"{name}"' in example for name in names)
+
+
 @pytest.mark.parametrize("name, recording", SPEC_NULLS.items())
 def test_spec_nulls_are_recorded(spec_registry, name, recording):
     assert f'"{name}": null' in (FIXTURES / "responses" / recording).read_text()

@@ -68,7 +68,7 @@ def test_endless_redirects_end(jira_http, api):
 @pytest.mark.parametrize(("status", "error"), [(403, errors.PermissionDenied), (404, errors.NotFound), (401, errors.AuthError)])
 def test_jiras_refusals_keep_their_meaning(jira_http, api, status, error):
     jira_http.get(f"{API}/attachment/content/9", status=status,
-                  json={"errorMessages": [f"You do not have permission to view attachment with id: 9"], "errors": {}})
+                  json={"errorMessages": ["You do not have permission to view attachment with id: 9"], "errors": {}})
     with pytest.raises(error) as caught:
         api.open_content("9")
     assert caught.value.status == status

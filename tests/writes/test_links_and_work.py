@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.support.apps import single_user_app
-from tests.support.forms import form_data, form_token, page
+from tests.support.forms import form_data, page
 from tests.support.sandbox import admin_get, jira_calls, reset_stats, set_faults, writes
 from tests.support.writers import Writer
 
@@ -262,6 +262,7 @@ def test_the_children_of_an_epic_are_listed(writer, sandbox):
 def test_bob_may_watch_what_he_may_only_read_but_not_link_it_or_log_work(bob, sandbox):
     html = page(bob.client, "/issues/WEB-1")
     assert "Link an issue" not in html and "Log work" not in html and "Create subtask" not in html
+
     def bob_watches() -> bool:
         return any(w["displayName"] == "Bob Brown" for w in admin_get(sandbox, "issue/WEB-1/watchers")["watchers"])
 

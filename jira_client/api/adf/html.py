@@ -463,4 +463,3 @@ def to_html(doc: object, media: Callable[[dict[str, Any]], Any] | None = None) -
     renderer = _Html(media)
     out = renderer.render(doc, 0)
     return Markup(out + _TRUNCATED if renderer.truncated else out)
-

@@ -308,4 +308,3 @@ def from_markdown(text: str) -> dict[str, Any]:
         return {"version": 1, "type": "doc", "content": []}
     tokens = parse(text)
     return {"version": 1, "type": "doc", "content": _blocks(tokens, 0, len(tokens))}
-

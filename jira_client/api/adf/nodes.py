@@ -154,4 +154,3 @@ _LABELS: dict[str, Callable[[Node], str]] = {
     "extension": lambda n: str_of(attrs_of(n).get("text")),
     "inlineExtension": lambda n: str_of(attrs_of(n).get("text")),
 }
-

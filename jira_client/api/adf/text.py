@@ -74,4 +74,3 @@ def to_text(doc: object) -> str:
     text = plain_text(doc, 10 * MAX_OUTPUT)
     text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
-

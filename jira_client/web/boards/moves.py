@@ -136,4 +136,3 @@ def move(board_id: str):
     if not outcome.repeated:
         flash(f"{key} moved to {transition.to.name if transition.to else transition.name}.", "success")
     return redirect(outcome.url, 303)
-

@@ -245,4 +245,3 @@ _CONVERT = {
     USER: lambda text: {"accountId": text.partition("|")[0]},
     PARENT: _parent,
 }
-

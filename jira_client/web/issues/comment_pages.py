@@ -68,4 +68,3 @@ def comment_page(jira: JiraClient, issue: Issue, order: str) -> CommentPage:
         previous=max(start - PER_PAGE, 0) if start else None,
         next=start + PER_PAGE if start + PER_PAGE < total else None,
     )
-
