@@ -11,9 +11,13 @@ value (a macro's result, a ``{% set %}`` or ``{% filter %}`` block, ``super()``,
 module) Jinja joins first and wraps in ``Markup`` itself. So pages are the same, byte for byte;
 only the pieces ``Template.generate`` yields may now be str where they were Markup.
 
-An ``{% include %}`` with context hands on its template's output with ``yield from``, where Jinja
-writes a Python loop (``for event in gen: yield event``): a turn of it for every piece, and the 50
-comments of an issue page are some 700 pieces. The same pieces, in the same order.
+A template's root and its blocks collect their output in a list, as Jinja's macros do, and yield
+it joined, once: Jinja yields every piece, and each yield passes up through every generator the
+piece is nested in (an issue page's comments: their include, the content block, base.html's root
+and show.html's root, some 1,300 pieces four levels deep). An ``{% include %}`` extends that list
+with the included template's output, or, where output is still yielded (never in a sync
+template now), hands it on with ``yield from``; Jinja wrote a Python loop, a turn for every
+piece. Pages are the same text; ``Template.generate`` now yields one piece a root or block.
 
 ``Context.call`` is Jinja's, but for functions, bound methods, builtins and macros (what templates
 call) it reads whether they want the context without Jinja's two ``_PassArg.from_obj`` calls, its
@@ -49,12 +53,30 @@ STR_ESCAPER = _str_escaper_name()
 
 class CodeGenerator(compiler.CodeGenerator):
     """Jinja's code generator, whose autoescaped output skips ``escape`` for str, Markup and int,
-    and whose includes hand on what they output with ``yield from``."""
+    whose roots and blocks yield their output once, and whose includes hand theirs on whole."""
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._collecting: set[int] = set()  # the frames (by id) of the root and blocks that collect their output
 
     def visit_Template(self, node: nodes.Template, frame: compiler.Frame | None = None) -> None:
         if self._plain_output_joined():
             self.writeline(f"from markupsafe import {STR_ESCAPER}")
         super().visit_Template(node, frame)
+
+    def enter_frame(self, frame: compiler.Frame) -> None:
+        """Enter a frame; the root's and each block's start a list for their output (Jinja's ``buffer``)."""
+        super().enter_frame(frame)
+        if (frame.rootlevel or frame.block_frame) and frame.buffer is None and not self.environment.is_async:
+            self.buffer(frame)
+            self._collecting.add(id(frame))
+
+    def leave_frame(self, frame: compiler.Frame, with_python_scope: bool = False) -> None:
+        """Leave a frame; the root and each block yield what they collected, joined."""
+        super().leave_frame(frame, with_python_scope)
+        if id(frame) in self._collecting:
+            self._collecting.discard(id(frame))
+            self.writeline(f"yield concat({frame.buffer})")
 
     def _plain_output_joined(self) -> bool:
         """Return whether output pieces may be plain str: the escaper exists and pieces are only joined."""
@@ -82,14 +104,14 @@ class CodeGenerator(compiler.CodeGenerator):
             super()._output_child_post(node, frame, finalize)
 
     def visit_Include(self, node: nodes.Include, frame: compiler.Frame) -> None:
-        """Write an include with context that yields its output as ``yield from`` its generator.
+        """Write an include that adds its template's output to the frame's list (or yields it from its generator).
 
-        Jinja writes ``for event in gen: yield event``, a turn of a Python loop for every piece
-        the included template outputs (the 50 comments of an issue page are 700). ``yield from``
-        hands them on in C; the generator is still closed in ``finally``. Anything else (an
-        include into a buffer, without context, or async) is written as Jinja writes it.
+        Jinja writes ``for event in gen: buffer.append(event)``, a turn of a Python loop for every
+        piece the included template outputs; ``extend`` (or ``yield from``) takes them in C, and
+        the generator is still closed in ``finally``. Without context, the template's module
+        body is added the same way (Jinja yields it even into a list). Async is Jinja's.
         """
-        if not node.with_context or self.environment.is_async or frame.buffer is not None:
+        if self.environment.is_async:
             super().visit_Include(node, frame)
             return
         if node.ignore_missing:
@@ -106,13 +128,17 @@ class CodeGenerator(compiler.CodeGenerator):
             self.outdent()
             self.writeline("else:")
             self.indent()
-        self.writeline(f"gen = template.root_render_func(template.new_context(context.get_all(), True,"
-                       f" {self.dump_local_context(frame)}))")
-        self.writeline("try:")
-        self.indent()
-        self.writeline("yield from gen")
-        self.outdent()
-        self.writeline("finally: gen.close()")
+        hand_on = "yield from " if frame.buffer is None else f"{frame.buffer}.extend"
+        if node.with_context:
+            self.writeline(f"gen = template.root_render_func(template.new_context(context.get_all(), True,"
+                           f" {self.dump_local_context(frame)}))")
+            self.writeline("try:")
+            self.indent()
+            self.writeline(f"{hand_on}(gen)")
+            self.outdent()
+            self.writeline("finally: gen.close()")
+        else:
+            self.writeline(f"{hand_on}(template._get_default_module()._body_stream)")
         if node.ignore_missing:
             self.outdent()
 

@@ -1,9 +1,8 @@
 """The app's template code generator and context give stock Jinja's output, byte for byte.
 
 ``compiled_templates`` writes ``{{ }}`` output without ``markupsafe.escape`` for str, Markup and
-int, includes with ``yield from``, and decides what ``Context.call`` passes without Jinja's
-checks for plain callables. Each
-case here renders with a stock ``jinja2.Environment(autoescape=True)`` and with the app's
+int, a root's and a block's output into one list yielded once, includes that extend that list,
+and decides what ``Context.call`` passes without Jinja's checks for plain callables. Each case here renders with a stock ``jinja2.Environment(autoescape=True)`` and with the app's
 ``Environment`` configured the same, and compares: the output, or the error.
 """
 
@@ -43,6 +42,7 @@ LIBRARY = {
         "{% block row %}{{ super() }}{{ peek('value') }}{% endblock %}"
     ),
     "part.html": "<p>{{ value }}</p>{{ peek('value') }}",
+    "alone.html": "<p>{{ 6 * 7 }} & {{ '<' }}</p>",  # for includes without context: nothing of the includer's
     "includes.html": "<div>{% for n in [1, 2] %}{% include 'part.html' %}{{ n }}{% endfor %}</div>",
 }
 
@@ -80,6 +80,13 @@ SHAPES = {
                         "{% set names = ['no-such.html', 'part.html'] %}{% include names %}",
     "include cut short": "{% for value in [value] %}{% include 'part.html' %}{% endfor %}{{ stop() }}",
     "extends": "{% extends 'child.html' %}",
+    "extends after output": "<pre>{{ value }}</pre>{% extends 'base.html' %}<post>{{ value }}</post>",
+    "extends maybe": "{% if value %}{% extends 'base.html' %}{% endif %}<own>{{ value }}</own>{% block body %}[{{ value }}]{% endblock %}",
+    "extends with self": "{% extends 'base.html' %}{% block title %}{{ self.body() }}|{{ value }}{% endblock %}",
+    "blocks without extends": "{% block one %}<{{ value }}>{% endblock %}{{ value }}{% block two scoped %}{{ self.one() }}{% endblock %}",
+    "include without context in loop": "{% for n in [1, 2] %}{% include 'alone.html' without context %}{{ n }}{% endfor %}",
+    "include in block without context": (
+        "{% extends 'base.html' %}{% block body %}{% include 'alone.html' without context %}{{ value }}{% endblock %}"),
     "loop": "{% for item in [value, value, '<'] %}{{ loop.index }}{{ item }}{% if not loop.last %},{% endif %}{% endfor %}",
     "loop filter": "{% for item in [value, '', '<'] if item %}{{ item }}{% endfor %}",
     "with": "{% with inner = value ~ '<' %}{{ inner }}{% endwith %}",
