@@ -76,38 +76,56 @@ def run() -> list[Table]:
 
 def _measure(jira_url: str, app: ServedApp, views: int) -> dict[Page, tuple]:
     """Return, per page: upstream and page medians, own cost, target, worker CPU, page p90 and status."""
+    return measure_apps(jira_url, {"": app}, views)[""]
+
+
+def measure_apps(jira_url: str, apps: dict[str, ServedApp], views: int, in_a_row: int = 1) -> dict[str, dict[Page, tuple]]:
+    """Return ``_measure``'s numbers for each of ``apps``, their views of each page taken in turn.
+
+    Each round asks every app for each page ``in_a_row`` times, each view after the page's Jira
+    call, the apps in an order that turns round by round, so a burst of load (or a slower spell
+    of the machine) falls on all of them alike: ``bench.compare_pages`` compares two trees this
+    way. A worker that has waited while another served runs its next view slower (its caches went
+    cold), so with several apps the first of each run of views costs more than the rest.
+    """
     jira, browser = requests.Session(), requests.Session()
     jira.auth = (EMAIL, TOKEN)
     browser.headers.update(BROWSER)
+    names = list(apps)
     upstream: dict[Page, list[float]] = {page: [] for page in PAGES}
-    pages: dict[Page, list[float]] = {page: [] for page in PAGES}
-    cpu: dict[Page, float] = {page: 0.0 for page in PAGES}
-    statuses: dict[Page, int] = {}
-    for round_number in range(WARM_UP + views):
-        measured = round_number >= WARM_UP
-        for page in PAGES:
+    pages = {name: {page: [] for page in PAGES} for name in names}
+    cpu = {name: {page: 0.0 for page in PAGES} for name in names}
+    statuses: dict[str, dict[Page, int]] = {name: {} for name in names}
+    for round_number in range((WARM_UP + views) // in_a_row):
+        measured = round_number * in_a_row >= WARM_UP
+        turn = names[round_number % len(names):] + names[:round_number % len(names)]
+        for page, name in [(page, name) for page in PAGES for name in turn for _ in range(in_a_row)]:
             if page.upstream is not None:
                 started = time.perf_counter()
                 page.upstream(jira, jira_url).content
                 if measured:
                     upstream[page].append(time.perf_counter() - started)
+            app = apps[name]
             cpu_before = app.worker_cpu_seconds()
             started = time.perf_counter()
             response = browser.get(app.url + page.path, stream=True, timeout=30)
             response.raw.read(decode_content=False)
             elapsed = time.perf_counter() - started
-            statuses[page] = response.status_code
+            statuses[name][page] = response.status_code
             if measured:
-                pages[page].append(elapsed)
-                cpu[page] += app.worker_cpu_seconds() - cpu_before
-    result = {}
-    for page in PAGES:
-        up = _median_ms(upstream[page]) if upstream[page] else 0.0
-        own = _median_ms(pages[page])
-        p90 = sorted(pages[page])[int(len(pages[page]) * 0.9)] * 1000
-        target = f"<= {page.target_ms:g}" if page.target_ms is not None else "-"
-        result[page] = (up, own, own - up, target, cpu[page] / views * 1000, p90, statuses[page])
-    return result
+                pages[name][page].append(elapsed)
+                cpu[name][page] += app.worker_cpu_seconds() - cpu_before
+    results = {}
+    for name in names:
+        result = results[name] = {}
+        for page in PAGES:
+            up = _median_ms(upstream[page]) if upstream[page] else 0.0
+            own = _median_ms(pages[name][page])
+            p90 = sorted(pages[name][page])[int(len(pages[name][page]) * 0.9)] * 1000
+            target = f"<= {page.target_ms:g}" if page.target_ms is not None else "-"
+            per_view = cpu[name][page] / len(pages[name][page]) * 1000
+            result[page] = (up, own, own - up, target, per_view, p90, statuses[name][page])
+    return results
 
 
 def _transfer_sizes(app_url: str) -> list[tuple]:
