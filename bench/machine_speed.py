@@ -1,7 +1,7 @@
 """How fast this machine runs Python at the moment: one fixed workload, timed, before and after the rest.
 
-The machine under these benchmarks is a VM whose speed drifts by a third within an hour (the same
-issue page measured 4.7 and 6.0 ms of own cost). Every benchmark's numbers move with it, so
+The machine under these benchmarks is a VM whose speed changes within seconds: this workload took
+12 ms in one run and 24 ms in another a minute later. Every benchmark's numbers move with it, so
 ``python -m bench`` prints this table first and last: two runs compare only as far as their
 machine rows agree. ``bench.compare_pages`` needs no such row: it alternates two trees in one run.
 
@@ -27,7 +27,7 @@ def workload() -> int:
 
 
 def run() -> list[Table]:
-    """Return one table: the fixed workload's timing, without the garbage collector's rounds (they vary with the heap)."""
+    """Return one table: the fixed workload's timing, the garbage collector off (its rounds vary with the heap)."""
     gc.collect()
     gc.disable()
     try:

@@ -79,7 +79,8 @@ def _measure(jira_url: str, app: ServedApp, views: int) -> dict[Page, tuple]:
     return measure_apps(jira_url, {"": app}, views)[""]
 
 
-def measure_apps(jira_url: str, apps: dict[str, ServedApp], views: int, in_a_row: int = 1) -> dict[str, dict[Page, tuple]]:
+def measure_apps(jira_url: str, apps: dict[str, ServedApp], views: int,
+                 in_a_row: int = 1) -> dict[str, dict[Page, tuple]]:
     """Return ``_measure``'s numbers for each of ``apps``, their views of each page taken in turn.
 
     Each round asks every app for each page ``in_a_row`` times, each view after the page's Jira
