@@ -92,10 +92,10 @@ def _inline(tokens: Sequence[Token], start: int, end: int, marks: list[Node], ou
     while index < end:
         tok = tokens[index]
         kind = tok.type
-        if kind == "text":  # most tokens: read here, the node made inline (as _text_node makes it)
+        if kind == "text":  # most tokens: read here rather than through _nodes
             index += 1
-            if text := tok.content:
-                out.append({"type": "text", "text": text, "marks": marks} if marks else {"type": "text", "text": text})
+            if tok.content:
+                out.append(_text_node(tok.content, marks))
             continue
         if tok.nesting:
             kind, children, first = kind.removesuffix("_open"), tokens, index + 1
