@@ -15,9 +15,8 @@ A template's root and its blocks collect their output in a list, as Jinja's macr
 it joined, once: Jinja yields every piece, and each yield passes up through every generator the
 piece is nested in (an issue page's comments: their include, the content block, base.html's root
 and show.html's root, some 1,300 pieces four levels deep). An ``{% include %}`` extends that list
-with the included template's output, or, where output is still yielded (never in a sync
-template now), hands it on with ``yield from``; Jinja wrote a Python loop, a turn for every
-piece. Pages are the same text; ``Template.generate`` now yields one piece a root or block.
+with the included template's output, where Jinja wrote a Python loop, a turn for every piece.
+Pages are the same text; ``Template.generate`` now yields one piece a root or block.
 
 ``Context.call`` is Jinja's, but for functions, bound methods, builtins and macros (what templates
 call) it reads whether they want the context without Jinja's two ``_PassArg.from_obj`` calls, its
@@ -53,7 +52,7 @@ STR_ESCAPER = _str_escaper_name()
 
 class CodeGenerator(compiler.CodeGenerator):
     """Jinja's code generator, whose autoescaped output skips ``escape`` for str, Markup and int,
-    whose roots and blocks yield their output once, and whose includes hand theirs on whole."""
+    whose roots and blocks yield their output once, and whose includes add theirs to that output whole."""
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
@@ -104,14 +103,15 @@ class CodeGenerator(compiler.CodeGenerator):
             super()._output_child_post(node, frame, finalize)
 
     def visit_Include(self, node: nodes.Include, frame: compiler.Frame) -> None:
-        """Write an include that adds its template's output to the frame's list (or yields it from its generator).
+        """Write an include that adds its template's output to the frame's list.
 
         Jinja writes ``for event in gen: buffer.append(event)``, a turn of a Python loop for every
-        piece the included template outputs; ``extend`` (or ``yield from``) takes them in C, and
-        the generator is still closed in ``finally``. Without context, the template's module
-        body is added the same way (Jinja yields it even into a list). Async is Jinja's.
+        piece the included template outputs; ``extend`` takes them in C, and the generator is
+        still closed in ``finally``. Without context, the template's module body is added the same
+        way (Jinja yields it even into a list). Async, and a frame without a list (which no sync
+        template has now), are Jinja's.
         """
-        if self.environment.is_async:
+        if self.environment.is_async or frame.buffer is None:
             super().visit_Include(node, frame)
             return
         if node.ignore_missing:
@@ -128,17 +128,16 @@ class CodeGenerator(compiler.CodeGenerator):
             self.outdent()
             self.writeline("else:")
             self.indent()
-        hand_on = "yield from " if frame.buffer is None else f"{frame.buffer}.extend"
         if node.with_context:
             self.writeline(f"gen = template.root_render_func(template.new_context(context.get_all(), True,"
                            f" {self.dump_local_context(frame)}))")
             self.writeline("try:")
             self.indent()
-            self.writeline(f"{hand_on}(gen)")
+            self.writeline(f"{frame.buffer}.extend(gen)")
             self.outdent()
             self.writeline("finally: gen.close()")
         else:
-            self.writeline(f"{hand_on}(template._get_default_module()._body_stream)")
+            self.writeline(f"{frame.buffer}.extend(template._get_default_module()._body_stream)")
         if node.ignore_missing:
             self.outdent()
 
