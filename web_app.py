@@ -12,6 +12,7 @@ import logging
 import os
 
 from dotenv import load_dotenv
+from werkzeug.serving import make_server
 
 from jira_client.app import LOCAL_SERVER, create_app
 from jira_client.settings import jira_configured
@@ -35,10 +36,11 @@ def main() -> None:
     state = app.extensions["jira_client"]
     settings = state.settings
     url, mode = state.strategy.local_entry(f"http://{settings.host}:{settings.port}", sandbox_people)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the app logs each request once, as JSON
+    server = make_server(settings.host, settings.port, app, threaded=True)  # listening from here on
     print(f" * Mode {mode}")
     print(f" * Open {url}", flush=True)
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the app logs each request once, as JSON
-    app.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False)
+    server.serve_forever()
 
 
 if __name__ == "__main__":
