@@ -16,4 +16,5 @@ pytest_plugins = [
     "tests.support.redis_servers",
     "tests.support.quota",
     "tests.support.network",
+    "tests.support.routing",
 ]

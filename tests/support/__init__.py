@@ -23,4 +23,5 @@ boards         card_html, move_form, column_keys, flashes: a board card's move f
 work           count_calls and peak_bytes: bounds on work instead of wall-clock time (speed lives in bench/)
 network        a company network on loopback: ConnectProxy, TlsFront (a CA of the test's own), make_certificates;
                fixtures fake_dns, connect_proxy, tls_sandbox
+routing        no fixtures: URL rules' builders compiled once per run, not once per app (most of create_app's time)
 """
