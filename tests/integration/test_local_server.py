@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import socket
 
 import requests
+from werkzeug.serving import make_server
 
 from tests.support.apps import make_app
 from tests.support.oauth import make_oauth_app
 from tests.support.processes import VENV_BIN, free_port, subprocess_env, wait_until
+from tests.support.sandbox import sandbox_user
 
 
 def test_make_run_prints_the_url_and_the_mode_and_logs_each_request_once(processes, tmp_path):
@@ -21,6 +24,35 @@ def test_make_run_prints_the_url_and_the_mode_and_logs_each_request_once(process
     assert requests.get(f"http://127.0.0.1:{port}/projects", timeout=10).status_code == 200
     wait_until(lambda: '"path": "/projects"' in server.output(), what="the request line")
     assert server.output().count("/projects") == 1
+
+
+def test_make_run_listens_before_it_prints_the_url(monkeypatch, tmp_path, sandbox_server):
+    import web_app
+
+    port, admin, printed = free_port(), sandbox_user(sandbox_server, "admin"), []
+    for name, value in {"PORT": str(port), "INSTANCE_PATH": str(tmp_path), "JIRA_BASE_URL": sandbox_server.url,
+                        "JIRA_EMAIL": admin["email"], "JIRA_API_TOKEN": admin["api_token"]}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(web_app, "load_dotenv", lambda: None)  # a developer's .env plays no part
+
+    def print_and_connect(line: str, **_) -> None:
+        with socket.create_connection(("127.0.0.1", port), timeout=5):  # refused if the port is not bound yet
+            printed.append(line)
+
+    class StopsAtOnce:
+        """werkzeug's server, bound as make run binds it, and closed where make run would serve."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            self.server = make_server(*args, **kwargs)
+
+        def serve_forever(self) -> None:
+            self.server.server_close()
+
+    monkeypatch.setattr("builtins.print", print_and_connect)
+    monkeypatch.setattr(web_app, "make_server", StopsAtOnce)
+    web_app.main()
+
+    assert printed[-1] == f" * Open http://127.0.0.1:{port}"
 
 
 def test_the_multi_user_local_server_points_at_the_callbacks_host_and_the_sandbox_people(processes, tmp_path):
