@@ -14,6 +14,7 @@ the medians: what the app adds on top of Jira (decoding, models, templates, sess
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -62,7 +63,8 @@ def run() -> list[Table]:
     rows, sizes = [], []
     for latency, views in RUNS:
         with running_stub(latency) as jira_url, served_app(jira_url) as app:
-            rows += [(page.label, latency, *cells) for page, cells in _measure(jira_url, app, views).items()]
+            measured = measure_apps(jira_url, {"": app}, views)[""]
+            rows += [(page.label, latency, *cells) for page, cells in measured.items()]
             if not sizes:
                 sizes = _transfer_sizes(app.url)
     columns = ("page", "Jira latency", "upstream median", "page median", "own cost", "target", "worker CPU",
@@ -74,20 +76,16 @@ def run() -> list[Table]:
     return [Table(title, columns, rows, labels=1), size_table]
 
 
-def _measure(jira_url: str, app: ServedApp, views: int) -> dict[Page, tuple]:
-    """Return, per page: upstream and page medians, own cost, target, worker CPU, page p90 and status."""
-    return measure_apps(jira_url, {"": app}, views)[""]
-
-
 def measure_apps(jira_url: str, apps: dict[str, ServedApp], views: int,
                  in_a_row: int = 1) -> dict[str, dict[Page, tuple]]:
-    """Return ``_measure``'s numbers for each of ``apps``, their views of each page taken in turn.
+    """Return, per app and page: upstream and page medians, own cost, target, worker CPU, p90, status.
 
     Each round asks every app for each page ``in_a_row`` times, each view after the page's Jira
-    call, the apps in an order that turns round by round, so a burst of load (or a slower spell
-    of the machine) falls on all of them alike: ``bench.compare_pages`` compares two trees this
-    way. A worker that has waited while another served runs its next view slower (its caches went
-    cold), so with several apps the first of each run of views costs more than the rest.
+    call (the warm-up and ``views`` are rounded up to whole rounds), the apps in an order that
+    turns round by round, so a burst of load (or a slower spell of the machine) falls on all of
+    them alike: ``bench.compare_pages`` compares two trees this way. A worker that has waited
+    while another served runs its next view slower (its caches went cold), so with several apps
+    the first of each run of views costs more than the rest.
     """
     jira, browser = requests.Session(), requests.Session()
     jira.auth = (EMAIL, TOKEN)
@@ -97,8 +95,9 @@ def measure_apps(jira_url: str, apps: dict[str, ServedApp], views: int,
     pages = {name: {page: [] for page in PAGES} for name in names}
     cpu = {name: {page: 0.0 for page in PAGES} for name in names}
     statuses: dict[str, dict[Page, int]] = {name: {} for name in names}
-    for round_number in range((WARM_UP + views) // in_a_row):
-        measured = round_number * in_a_row >= WARM_UP
+    warm_up_rounds = math.ceil(WARM_UP / in_a_row)
+    for round_number in range(warm_up_rounds + math.ceil(views / in_a_row)):
+        measured = round_number >= warm_up_rounds
         turn = names[round_number % len(names):] + names[:round_number % len(names)]
         for page, name in [(page, name) for page in PAGES for name in turn for _ in range(in_a_row)]:
             if page.upstream is not None:
