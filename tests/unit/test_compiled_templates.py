@@ -2,7 +2,8 @@
 
 ``compiled_templates`` writes ``{{ }}`` output without ``markupsafe.escape`` for str, Markup and
 int, a root's and a block's output into one list yielded once, includes that extend that list,
-and decides what ``Context.call`` passes without Jinja's checks for plain callables. Each case here renders with a stock ``jinja2.Environment(autoescape=True)`` and with the app's
+and decides what ``Context.call`` passes without Jinja's checks for plain callables. Each case
+here renders with a stock ``jinja2.Environment(autoescape=True)`` and with the app's
 ``Environment`` configured the same, and compares: the output, or the error.
 """
 
